@@ -1,0 +1,44 @@
+//! The only code that touches the machine. Each collector stores raw
+//! readings in the Evidence and records a status for its source; none of
+//! them aborts the run.
+
+pub mod cpuid;
+pub mod procfs;
+pub mod smbios;
+
+use crate::evidence::{Evidence, Origin};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct CollectOptions {
+    /// Where the machine's filesystem is mounted: `/` for a live scan, a
+    /// captured tree in tests.
+    pub root: PathBuf,
+    /// Execute CPUID on this machine. Off when `root` points at a capture of
+    /// another machine, whose CPU this one is not.
+    pub cpuid: bool,
+}
+
+impl Default for CollectOptions {
+    fn default() -> Self {
+        CollectOptions {
+            root: PathBuf::from("/"),
+            cpuid: true,
+        }
+    }
+}
+
+pub fn collect(options: &CollectOptions) -> Evidence {
+    let mut evidence = Evidence::new(Origin::Live);
+    evidence.meta.captured_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_secs());
+    evidence.meta.as_root = Some(nix::unistd::geteuid().is_root());
+    if options.cpuid {
+        cpuid::collect(&mut evidence);
+    }
+    smbios::collect(&mut evidence, &options.root);
+    procfs::collect(&mut evidence, &options.root);
+    evidence
+}

@@ -1,0 +1,30 @@
+//! Evidence → Facts. Pure functions, one module per source.
+
+pub mod cpuid;
+pub mod procfs;
+pub mod smbios;
+pub mod vmx;
+
+use crate::evidence::Evidence;
+use crate::facts::Facts;
+
+pub fn decode(evidence: &Evidence) -> Facts {
+    let mut notes = Vec::new();
+    let cpu = cpuid::decode(&evidence.cpuid, &mut notes);
+    let vmx = vmx::decode(&evidence.msr);
+    let firmware = evidence
+        .smbios
+        .as_ref()
+        .and_then(|raw| smbios::decode(raw, &mut notes));
+    let os = procfs::decode(&evidence.files, &mut notes);
+    Facts {
+        origin: evidence.meta.origin,
+        as_root: evidence.meta.as_root,
+        cpu,
+        vmx,
+        firmware,
+        os,
+        sources: evidence.sources.clone(),
+        decode_notes: notes,
+    }
+}

@@ -1,0 +1,43 @@
+//! Facts: typed readings decoded from Evidence, with no judgement in them.
+//!
+//! Every field a source could not supply is `None` (or empty). Checks turn a
+//! `None` into *unknown*, never into a pass.
+
+mod cpu;
+mod firmware;
+mod os;
+
+pub use cpu::{CpuFacts, CpuFeatures, CpuLocation, CpuTopology, CpuVendor, EptCaps, VmxCaps};
+pub use firmware::{
+    BaseboardInfo, BiosInfo, ChassisInfo, MemoryArray, MemoryDevice, ProcessorSocket,
+    SmbiosFacts, SystemInfo,
+};
+pub use os::{CpuinfoFacts, OsFacts, SysTopology};
+
+use crate::evidence::{Origin, SourceRecord};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Facts {
+    pub origin: Origin,
+    pub as_root: Option<bool>,
+    /// Decoded from the CPUID dump of the first logical CPU (plus the
+    /// topology of all dumped CPUs).
+    pub cpu: Option<CpuFacts>,
+    /// VMX capabilities from MSRs 0x480–0x491 (Intel only).
+    pub vmx: Option<VmxCaps>,
+    pub firmware: Option<SmbiosFacts>,
+    pub os: OsFacts,
+    /// Source outcomes, copied from the Evidence for checks that explain
+    /// why something is unknown.
+    pub sources: Vec<SourceRecord>,
+    /// Problems met while decoding (a truncated table, an odd value), shown
+    /// with the source they came from. Never fatal.
+    pub decode_notes: Vec<DecodeNote>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DecodeNote {
+    pub source: String,
+    pub note: String,
+}

@@ -1,0 +1,88 @@
+//! Foreign formats imported into Evidence. Nothing is analysed on a side
+//! path: an import only fills Evidence, which then goes through the same
+//! decode → checks pipeline as a live scan.
+
+pub mod aida64;
+pub mod dmi;
+
+use crate::evidence::Evidence;
+use std::path::{Path, PathBuf};
+
+/// A file that could not be imported: names the file and, where it helps,
+/// the line, so the CLI can print it on one line.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Parse {
+        path: PathBuf,
+        line: Option<usize>,
+        message: String,
+    },
+}
+
+/// A parse failure inside one file; the importer adds the path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn at(line: usize, message: impl Into<String>) -> Self {
+        ParseError {
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+
+    pub fn whole(message: impl Into<String>) -> Self {
+        ParseError {
+            line: None,
+            message: message.into(),
+        }
+    }
+
+    fn in_file(self, path: &Path) -> ImportError {
+        ImportError::Parse {
+            path: path.to_path_buf(),
+            line: self.line,
+            message: self.message,
+        }
+    }
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>, ImportError> {
+    std::fs::read(path).map_err(|source| ImportError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn note_import(evidence: &mut Evidence, path: &Path) {
+    evidence.meta.imported_files.push(path.display().to_string());
+}
+
+/// `--cpuid FILE`: an AIDA64/InstLatx64 dump.
+pub fn cpuid_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError> {
+    let bytes = read_bytes(path)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let dump = aida64::parse(&text).map_err(|e| e.in_file(path))?;
+    aida64::apply(evidence, dump, path);
+    note_import(evidence, path);
+    Ok(())
+}
+
+/// `--dmi FILE`: a raw DMI table, a `dmidecode --dump-bin` file or a
+/// Windows RSMB blob.
+pub fn dmi_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError> {
+    let bytes = read_bytes(path)?;
+    let raw = dmi::parse(&bytes).map_err(|e| e.in_file(path))?;
+    dmi::apply(evidence, raw, path);
+    note_import(evidence, path);
+    Ok(())
+}
