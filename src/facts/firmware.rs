@@ -105,7 +105,11 @@ pub struct MemoryDevice {
 impl SmbiosFacts {
     /// Installed memory as the firmware reports it, summing type 17.
     pub fn installed_memory_bytes(&self) -> Option<u64> {
-        let sizes: Vec<u64> = self.memory_devices.iter().filter_map(|d| d.size_bytes).collect();
+        let sizes: Vec<u64> = self
+            .memory_devices
+            .iter()
+            .filter_map(|d| d.size_bytes)
+            .collect();
         (!sizes.is_empty()).then(|| sizes.iter().sum())
     }
 

@@ -9,8 +9,8 @@ mod os;
 
 pub use cpu::{CpuFacts, CpuFeatures, CpuLocation, CpuTopology, CpuVendor, EptCaps, VmxCaps};
 pub use firmware::{
-    BaseboardInfo, BiosInfo, ChassisInfo, MemoryArray, MemoryDevice, ProcessorSocket,
-    SmbiosFacts, SystemInfo,
+    BaseboardInfo, BiosInfo, ChassisInfo, MemoryArray, MemoryDevice, ProcessorSocket, SmbiosFacts,
+    SystemInfo,
 };
 pub use os::{CpuinfoFacts, OsFacts, SysTopology};
 

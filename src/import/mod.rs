@@ -64,7 +64,10 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, ImportError> {
 }
 
 fn note_import(evidence: &mut Evidence, path: &Path) {
-    evidence.meta.imported_files.push(path.display().to_string());
+    evidence
+        .meta
+        .imported_files
+        .push(path.display().to_string());
 }
 
 /// `--cpuid FILE`: an AIDA64/InstLatx64 dump.

@@ -1,0 +1,92 @@
+use crate::facts::{CpuVendor, Facts};
+use crate::report::{Capability, FirmwareState, OsState, Silicon};
+
+/// Hardware-assisted paging: Intel EPT (visible only in MSR 0x48B) or AMD
+/// NPT (CPUID 0x8000000A). Without it Xen falls back to shadow paging.
+pub fn assess(facts: &Facts, hvm: &Capability) -> Capability {
+    let mut evidence = Vec::new();
+    if hvm.silicon == Silicon::No {
+        evidence.push("no VT-x/AMD-V, so no EPT/NPT either".into());
+        return Capability::judge(
+            Silicon::No,
+            FirmwareState::Unknown,
+            OsState::Unknown,
+            evidence,
+        );
+    }
+    let flags = facts.os.cpuinfo.as_ref().map(|c| &c.flags);
+    let mut silicon = Silicon::Unknown;
+    match facts.cpu.as_ref().map(|c| c.vendor) {
+        Some(CpuVendor::Intel) => {
+            if let Some(vmx) = &facts.vmx {
+                match vmx.ept {
+                    Some(true) => match vmx.ept_caps {
+                        Some(caps) if !caps.usable_by_xen() => {
+                            evidence.push(format!(
+                                "msr 0x48C (CPU {}): EPT lacks what Xen requires (4-level walk, write-back, INVEPT all-context)",
+                                vmx.cpu
+                            ));
+                            silicon = Silicon::No;
+                        }
+                        _ => {
+                            evidence.push(format!(
+                                "msr 0x48B (CPU {}): allowed-1 bit 1 (EPT) = 1",
+                                vmx.cpu
+                            ));
+                            silicon = Silicon::Yes;
+                        }
+                    },
+                    Some(false) if !vmx.secondary_controls => {
+                        evidence.push(format!(
+                            "msr 0x482 (CPU {}): bit 63 = 0, no secondary controls, so no EPT",
+                            vmx.cpu
+                        ));
+                        silicon = Silicon::No;
+                    }
+                    Some(false) => {
+                        evidence.push(format!(
+                            "msr 0x48B (CPU {}): allowed-1 bit 1 (EPT) = 0",
+                            vmx.cpu
+                        ));
+                        silicon = Silicon::No;
+                    }
+                    None => {}
+                }
+            }
+            if silicon == Silicon::Unknown && flags.is_some_and(|f| f.contains("ept")) {
+                evidence.push("/proc/cpuinfo flags: ept".into());
+                silicon = Silicon::Yes;
+            }
+            if silicon == Silicon::Unknown {
+                evidence.push(
+                    "EPT is visible only in MSR 0x48B, which was not read (run as root with the msr module)"
+                        .into(),
+                );
+            }
+        }
+        Some(CpuVendor::Amd) | Some(CpuVendor::Hygon) => {
+            match facts.cpu.as_ref().and_then(|c| c.features.npt) {
+                Some(npt) => {
+                    evidence.push(format!(
+                        "cpuid: leaf 0x8000000A EDX bit 0 (NPT) = {}",
+                        u8::from(npt)
+                    ));
+                    silicon = if npt { Silicon::Yes } else { Silicon::No };
+                }
+                None if flags.is_some_and(|f| f.contains("npt")) => {
+                    evidence.push("/proc/cpuinfo flags: npt".into());
+                    silicon = Silicon::Yes;
+                }
+                None => evidence.push("cpuid: leaf 0x8000000A not reported".into()),
+            }
+        }
+        _ => evidence.push("no CPUID evidence of EPT or NPT".into()),
+    }
+    // EPT/NPT have no firmware switch of their own: they follow VT-x/AMD-V.
+    let firmware = if silicon == Silicon::Yes {
+        hvm.firmware
+    } else {
+        FirmwareState::Unknown
+    };
+    Capability::judge(silicon, firmware, hvm.os, evidence)
+}

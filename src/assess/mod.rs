@@ -1,0 +1,58 @@
+//! Facts → the three-way judgement of each capability, and where the probe
+//! ran (bare metal, a virtual machine, a Xen dom0). Checks read this instead
+//! of re-deriving it, so every check agrees on what "HVM" means.
+
+mod hap;
+mod hvm;
+mod iommu;
+mod long_mode;
+mod nx;
+mod platform;
+mod smt;
+
+pub use platform::{detect as detect_platform, PlatformView};
+
+use crate::facts::Facts;
+use crate::knowledge::Knowledge;
+use crate::report::Capabilities;
+
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    pub platform: PlatformView,
+    pub capabilities: Capabilities,
+}
+
+pub fn assess(facts: &Facts, knowledge: &Knowledge) -> Assessment {
+    let platform = platform::detect(facts, knowledge);
+    let hvm = hvm::assess(facts, &platform);
+    let capabilities = Capabilities {
+        long_mode: long_mode::assess(facts),
+        nx: nx::assess(facts),
+        hap: hap::assess(facts, &hvm),
+        hvm,
+        iommu: iommu::assess(facts),
+        smt: smt::assess(facts),
+    };
+    Assessment {
+        platform,
+        capabilities,
+    }
+}
+
+/// `major.minor` of a kernel release string ("5.15.0-40-generic").
+pub(crate) fn kernel_version(release: &str) -> Option<(u32, u32)> {
+    let mut parts = release.split(['.', '-']);
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    Some((major, minor))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn kernel_versions_parse() {
+        assert_eq!(super::kernel_version("5.15.0-40-generic"), Some((5, 15)));
+        assert_eq!(super::kernel_version("2.6.32-754.el6.x86_64"), Some((2, 6)));
+        assert_eq!(super::kernel_version("garbage"), None);
+    }
+}

@@ -1,0 +1,46 @@
+use super::{Check, Context, Doc, Hit};
+use crate::report::{CapState, Severity};
+
+pub static CHECK: Check = Check {
+    id: "hvm-disabled-in-firmware",
+    severity: Severity::Action,
+    title: "VT-x/AMD-V is in the CPU but disabled in firmware",
+    doc: Doc {
+        what: "Fires when the silicon has VT-x or AMD-V but firmware switched it off: \
+               IA32_FEATURE_CONTROL (MSR 0x3A) locked without VMXON outside SMX, AMD VM_CR.SVMDIS \
+               set, the kernel or Xen logging \"disabled by BIOS\", or a Linux 5.6+ /proc/cpuinfo \
+               without `vmx` on a CPU whose CPUID has it.",
+        why: "Xen then cannot start HVM or PVH guests although the hardware could: the machine \
+              looks unfit when one firmware setting fixes it.",
+        evidence: "Raw CPUID for the silicon; /proc/cpuinfo with the kernel release; MSRs and the \
+                   kernel log where read.",
+        fix: "Enable the processor's virtualization setting in firmware setup (Intel \
+              Virtualization Technology / SVM Mode), save, then power the machine off completely: \
+              the feature-control MSR stays locked until a power cycle.",
+    },
+    run,
+};
+
+fn run(context: &Context) -> Vec<Hit> {
+    let capability = &context.assessment.capabilities.hvm;
+    if capability.state != CapState::DisabledInFirmware {
+        return Vec::new();
+    }
+    vec![Hit {
+        detail: "The CPU implements hardware virtualization, but firmware has switched it off, so \
+                 Xen can run only PV guests until it is enabled."
+            .into(),
+        evidence: capability.evidence.clone(),
+        remedy: vec![
+            "Enter the firmware setup and enable the processor's virtualization setting (Intel \
+             Virtualization Technology, VT-x; on AMD: SVM Mode / AMD-V)."
+                .into(),
+            "Save, then power the machine off completely and on again: a reboot is not enough, \
+             the feature-control MSR stays locked until the power is cut."
+                .into(),
+            "If the option is enabled already, disable Intel TXT or update the firmware: some \
+             firmware locks VMX off when TXT is configured."
+                .into(),
+        ],
+    }]
+}

@@ -1,0 +1,41 @@
+use super::{Check, Context, Doc, Hit};
+use crate::report::{CapState, Severity};
+
+pub static CHECK: Check = Check {
+    id: "hvm-unsupported",
+    severity: Severity::Limitation,
+    title: "No hardware virtualization (VT-x/AMD-V): PV guests only, no Windows guests",
+    doc: Doc {
+        what: "Checks that the silicon implements Intel VT-x (CPUID 1 ECX bit 5) or AMD-V \
+               (CPUID 0x80000001 ECX bit 2).",
+        why:
+            "Without VT-x/AMD-V Xen runs only paravirtualised (PV) guests. HVM and PVH guests, and \
+              with them every Windows guest and unmodified OS, need it; XenServer warns that it is \
+              \"required to start Windows virtual machines\", and XCP-ng 8.3 needs it to install.",
+        evidence: "Raw CPUID (not /proc/cpuinfo, where Linux hides a firmware-disabled VMX), the \
+                   SMBIOS processor characteristics when no CPUID was read.",
+        fix:
+            "None in firmware: the processor lacks the feature. Use PV guests only, or a CPU of a \
+              generation (and SKU) with VT-x/AMD-V.",
+    },
+    run,
+};
+
+fn run(context: &Context) -> Vec<Hit> {
+    let capability = &context.assessment.capabilities.hvm;
+    if capability.state != CapState::Unsupported {
+        return Vec::new();
+    }
+    vec![Hit {
+        detail: "The CPU implements neither Intel VT-x nor AMD-V. Xen can run only PV guests: no \
+                 HVM or PVH guests, no Windows, no PVH dom0, no PCI passthrough to HVM guests."
+            .into(),
+        evidence: capability.evidence.clone(),
+        remedy: vec![
+            "No firmware setting helps: the silicon lacks it (CPUID answers for the silicon, not \
+             the BIOS menu)."
+                .into(),
+            "Run Linux/BSD guests as PV, or replace the CPU with one that has VT-x/AMD-V.".into(),
+        ],
+    }]
+}

@@ -1,0 +1,126 @@
+//! Checks: pure functions of Facts, the assessment and the knowledge base.
+//!
+//! Each check lives in its own file and declares a `CHECK` with a stable
+//! kebab-case id (never reused), a default severity, a title and its
+//! documentation. Its `run` returns what it found on this machine; the
+//! framework adds the id, the title and the severity graded for the target.
+
+mod cpu_not_64bit;
+mod cpus_missing;
+mod hap_unsupported;
+mod hvm_disabled_in_firmware;
+mod hvm_unsupported;
+mod memory_below_minimum;
+mod nx_unavailable;
+mod running_in_vm;
+mod smt_disabled;
+mod xen_dom0;
+
+use crate::assess::Assessment;
+use crate::facts::Facts;
+use crate::knowledge::{Knowledge, Target};
+use crate::report::{Finding, Severity};
+
+/// Everything a check may read.
+pub struct Context<'a> {
+    pub facts: &'a Facts,
+    pub assessment: &'a Assessment,
+    pub knowledge: &'a Knowledge,
+    pub target: &'a Target,
+}
+
+/// What a check found, before the framework names and grades it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Hit {
+    pub detail: String,
+    pub evidence: Vec<String>,
+    pub remedy: Vec<String>,
+}
+
+/// A check's documentation, printed by `xenready explain ID`.
+pub struct Doc {
+    /// What it does.
+    pub what: &'static str,
+    /// Why it matters for Xen.
+    pub why: &'static str,
+    /// The evidence it reads.
+    pub evidence: &'static str,
+    /// How to fix what it finds.
+    pub fix: &'static str,
+}
+
+pub struct Check {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub title: &'static str,
+    pub doc: Doc,
+    pub run: fn(&Context) -> Vec<Hit>,
+}
+
+/// Every check, in report order.
+pub static ALL: &[&Check] = &[
+    &cpu_not_64bit::CHECK,
+    &hvm_unsupported::CHECK,
+    &hvm_disabled_in_firmware::CHECK,
+    &hap_unsupported::CHECK,
+    &nx_unavailable::CHECK,
+    &smt_disabled::CHECK,
+    &cpus_missing::CHECK,
+    &memory_below_minimum::CHECK,
+    &running_in_vm::CHECK,
+    &xen_dom0::CHECK,
+];
+
+pub fn find(id: &str) -> Option<&'static Check> {
+    ALL.iter().copied().find(|c| c.id == id)
+}
+
+/// Runs every check; findings come out worst first, then in check order.
+pub fn run_all(context: &Context) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = ALL
+        .iter()
+        .flat_map(|check| {
+            let severity = context.target.grade(check.id, check.severity);
+            (check.run)(context).into_iter().map(move |hit| Finding {
+                id: check.id.to_string(),
+                severity,
+                title: check.title.to_string(),
+                detail: hit.detail,
+                evidence: hit.evidence,
+                remedy: hit.remedy,
+            })
+        })
+        .collect();
+    findings.sort_by_key(|f| f.severity);
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_documented() {
+        let mut seen = BTreeSet::new();
+        for check in ALL {
+            assert!(seen.insert(check.id), "{} repeats", check.id);
+            assert!(
+                check
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{} is not kebab-case",
+                check.id
+            );
+            for text in [
+                check.doc.what,
+                check.doc.why,
+                check.doc.evidence,
+                check.doc.fix,
+            ] {
+                assert!(text.len() > 20, "{} has a thin doc section", check.id);
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+use super::{Check, Context, Doc, Hit};
+use crate::report::{CapState, Severity};
+
+pub static CHECK: Check = Check {
+    id: "nx-unavailable",
+    severity: Severity::Warning,
+    title: "NX (Execute Disable) is not available",
+    doc: Doc {
+        what: "Checks that CPUID reports NX/XD (0x80000001 EDX bit 20).",
+        why: "Xen's memory protections and every modern guest kernel rely on NX. Xen built with \
+              CONFIG_REQUIRE_NX refuses to boot without it (`ERR: Not an NX-capable CPU!`). \
+              Firmware can hide NX: the CPU then looks as if it lacked it.",
+        evidence: "CPUID leaf 0x80000001, the `nx` flag of /proc/cpuinfo, the SMBIOS processor \
+                   characteristics.",
+        fix: "Enable \"Execute Disable\" / \"No-Execute Memory Protection\" in firmware setup. If \
+              the option does not exist, the CPU lacks NX.",
+    },
+    run,
+};
+
+fn run(context: &Context) -> Vec<Hit> {
+    let capability = &context.assessment.capabilities.nx;
+    let hidden_or_missing = context
+        .facts
+        .cpu
+        .as_ref()
+        .is_some_and(|cpu| !cpu.features.nx);
+    if capability.state == CapState::Available || !hidden_or_missing {
+        return Vec::new();
+    }
+    vec![Hit {
+        detail: "CPUID does not report NX. Either the CPU lacks it or firmware hides it; a Xen \
+                 built to require NX will not boot, and guests lose no-execute protection."
+            .into(),
+        evidence: capability.evidence.clone(),
+        remedy: vec![
+            "Enable \"Execute Disable\" (Intel) / \"No-Execute Memory Protection\" (AMD, HPE) in \
+             firmware setup, then power-cycle."
+                .into(),
+            "If firmware has no such option, the CPU lacks NX.".into(),
+        ],
+    }]
+}

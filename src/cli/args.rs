@@ -1,0 +1,114 @@
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Is this x86 server fit to become a Xen host, and what must change if not?
+///
+/// Without a subcommand, `xenready` scans this machine (same as `xenready scan`).
+/// Exit status: 0 when a report was produced, whatever the verdict; 2 for usage
+/// errors and unreadable input; with --check the verdict's code (see README).
+#[derive(Debug, Parser)]
+#[command(name = "xenready", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Probe this machine and report (the default).
+    Scan(ScanArgs),
+    /// Save the raw evidence of this machine as a bundle for later analysis.
+    Capture(CaptureArgs),
+    /// Report from a saved bundle and/or foreign files (CPUID dumps, DMI tables).
+    Analyze(AnalyzeArgs),
+    /// Print a check's documentation.
+    Explain {
+        /// Check id, e.g. hvm-disabled-in-firmware.
+        id: String,
+    },
+    /// List every check.
+    Checks {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Xen target the verdict is for.
+    #[arg(long, default_value = "xen", value_name = "NAME")]
+    pub target: String,
+    /// Colour in the text report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Use ASCII marks ([+] [!] [x] [?]) for consoles without Unicode glyphs.
+    #[arg(long)]
+    pub ascii: bool,
+    /// Exit with the verdict's status code instead of 0.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Also save the evidence bundle this report was made from.
+    #[arg(long, value_name = "FILE")]
+    pub save_evidence: Option<PathBuf>,
+    /// Read the machine's files below DIR instead of / (a captured tree).
+    /// CPUID is not executed then: this CPU is not that machine's.
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub root: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CaptureArgs {
+    /// Write the bundle to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub root: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AnalyzeArgs {
+    /// A bundle saved by `xenready capture` (or `scan --save-evidence`).
+    pub bundle: Option<PathBuf>,
+    /// CPUID dump: AIDA64/InstLatx64 text or `cpuid -r` output.
+    #[arg(long, value_name = "FILE")]
+    pub cpuid: Option<PathBuf>,
+    /// SMBIOS: raw DMI table, `dmidecode --dump-bin` file or Windows RSMB.
+    #[arg(long, value_name = "FILE")]
+    pub dmi: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

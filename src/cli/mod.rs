@@ -1,0 +1,198 @@
+//! Command-line glue: parse, run the library pipeline, write the result.
+
+pub mod args;
+mod docs;
+
+use anyhow::Context as _;
+use args::{AnalyzeArgs, CaptureArgs, Cli, ColorChoice, Command, Format, ReportArgs, ScanArgs};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use xenready::collect::{self, CollectOptions};
+use xenready::evidence::{Evidence, Origin, EVIDENCE_FORMAT, EVIDENCE_VERSION};
+use xenready::knowledge::{Knowledge, Target};
+use xenready::output::write_atomic;
+use xenready::render::{self, Style, Symbols};
+use xenready::report::Report;
+
+/// A mistake in how xenready was called or in the input it was given: exit
+/// status 2 with a one-line message.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// What `main` should exit with after a successful run.
+pub struct Outcome {
+    pub exit_code: u8,
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        None => scan(cli.scan),
+        Some(Command::Scan(args)) => scan(args),
+        Some(Command::Capture(args)) => capture(args),
+        Some(Command::Analyze(args)) => analyze(args),
+        Some(Command::Explain { id }) => {
+            emit(None, docs::explain(&id)?.as_bytes())?;
+            Ok(Outcome { exit_code: 0 })
+        }
+        Some(Command::Checks { format }) => {
+            emit(None, docs::list(format).as_bytes())?;
+            Ok(Outcome { exit_code: 0 })
+        }
+    }
+}
+
+fn collect_options(root: Option<&Path>) -> CollectOptions {
+    match root {
+        Some(root) => CollectOptions {
+            root: root.to_path_buf(),
+            cpuid: false,
+        },
+        None => CollectOptions::default(),
+    }
+}
+
+fn scan(args: ScanArgs) -> anyhow::Result<Outcome> {
+    let target = target(&args.report.target)?;
+    let evidence = collect::collect(&collect_options(args.root.as_deref()));
+    if let Some(path) = &args.save_evidence {
+        write_atomic(path, bundle_json(&evidence).as_bytes())
+            .with_context(|| format!("cannot write the evidence bundle to {}", path.display()))?;
+    }
+    report(&evidence, target, &args.report)
+}
+
+fn capture(args: CaptureArgs) -> anyhow::Result<Outcome> {
+    let evidence = collect::collect(&collect_options(args.root.as_deref()));
+    emit(args.output.as_deref(), bundle_json(&evidence).as_bytes())?;
+    Ok(Outcome { exit_code: 0 })
+}
+
+fn analyze(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
+    let target = target(&args.report.target)?;
+    let mut evidence = match &args.bundle {
+        Some(path) => read_bundle(path)?,
+        None => Evidence::new(Origin::Import),
+    };
+    if args.bundle.is_none() && args.cpuid.is_none() && args.dmi.is_none() {
+        return Err(UsageError(
+            "analyze needs a bundle or at least one file to import (--cpuid, --dmi)".into(),
+        )
+        .into());
+    }
+    let import_error = |e: xenready::import::ImportError| UsageError(e.to_string());
+    if let Some(path) = &args.cpuid {
+        xenready::import::cpuid_file(&mut evidence, path).map_err(import_error)?;
+    }
+    if let Some(path) = &args.dmi {
+        xenready::import::dmi_file(&mut evidence, path).map_err(import_error)?;
+    }
+    if evidence.meta.origin == Origin::Import {
+        mark_absent_sources(&mut evidence);
+    }
+    report(&evidence, target, &args.report)
+}
+
+/// An import names only the sources it was given; the others are stated
+/// absent so the report says what evidence is missing.
+fn mark_absent_sources(evidence: &mut Evidence) {
+    use xenready::evidence::SourceStatus;
+    for name in ["cpuid", "msr", "smbios", "procfs", "sysfs"] {
+        if evidence.source(name).is_none() {
+            evidence.record(name, SourceStatus::Absent, "not given to this import");
+        }
+    }
+}
+
+fn read_bundle(path: &Path) -> anyhow::Result<Evidence> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
+    let evidence: Evidence = serde_json::from_str(&text).map_err(|e| {
+        UsageError(format!(
+            "{}:{}: not a xenready evidence bundle: {e}",
+            path.display(),
+            e.line()
+        ))
+    })?;
+    if evidence.format != EVIDENCE_FORMAT || evidence.version > EVIDENCE_VERSION {
+        return Err(UsageError(format!(
+            "{}: bundle format `{}` version {} is not one this xenready ({EVIDENCE_FORMAT} up to version {EVIDENCE_VERSION}) reads",
+            path.display(),
+            evidence.format,
+            evidence.version
+        ))
+        .into());
+    }
+    Ok(evidence)
+}
+
+fn bundle_json(evidence: &Evidence) -> String {
+    let mut text = serde_json::to_string(evidence).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn target(id: &str) -> anyhow::Result<&'static Target> {
+    let knowledge = Knowledge::builtin();
+    knowledge.target(id).ok_or_else(|| {
+        let ids: Vec<&str> = knowledge.targets.iter().map(|t| t.id.as_str()).collect();
+        UsageError(format!(
+            "unknown target `{id}`; known targets: {}",
+            ids.join(", ")
+        ))
+        .into()
+    })
+}
+
+fn report(evidence: &Evidence, target: &Target, args: &ReportArgs) -> anyhow::Result<Outcome> {
+    let report: Report = xenready::analyze(evidence, Knowledge::builtin(), target);
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let rendered = match args.format {
+        Format::Json => render::json(&report),
+        Format::Text => {
+            let style = Style {
+                color: use_color(args.color, to_terminal),
+                symbols: if args.ascii {
+                    Symbols::Ascii
+                } else {
+                    Symbols::Unicode
+                },
+            };
+            render::text(&report, &target.name, &style)
+        }
+    };
+    emit(args.output.as_deref(), rendered.as_bytes())?;
+    Ok(Outcome {
+        exit_code: if args.check {
+            report.verdict.exit_code()
+        } else {
+            0
+        },
+    })
+}
+
+fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    match choice {
+        ColorChoice::Never => false,
+        ColorChoice::Always => !no_color,
+        ColorChoice::Auto => {
+            to_terminal && !no_color && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+/// Writes to FILE atomically, or to standard output.
+fn emit(path: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
+    match path {
+        Some(path) => {
+            write_atomic(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(bytes)?;
+            stdout.flush()?;
+            Ok(())
+        }
+    }
+}

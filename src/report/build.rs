@@ -1,0 +1,65 @@
+use super::{
+    summary, Capabilities, CapabilityName, CpuSummary, Environment, Finding, MachineSummary,
+    Verdict,
+};
+use crate::assess::Assessment;
+use crate::evidence::SourceRecord;
+use crate::facts::Facts;
+use crate::knowledge::Target;
+use crate::score::Score;
+use serde::{Deserialize, Serialize};
+
+/// Version of the JSON report. Bumped when a key is renamed or removed or
+/// changes meaning; see CHANGELOG.md.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    /// The Xen target id the verdict is for.
+    pub target: String,
+    pub verdict: Verdict,
+    pub score: u8,
+    /// Capabilities the target requires whose state could not be confirmed
+    /// (`supported` or `unknown`): what kept the verdict from `ready`.
+    pub unconfirmed: Vec<CapabilityName>,
+    pub machine: MachineSummary,
+    pub cpu: CpuSummary,
+    pub environment: Environment,
+    pub capabilities: Capabilities,
+    pub findings: Vec<Finding>,
+    pub sources: Vec<SourceRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+pub fn build(
+    facts: &Facts,
+    assessment: &Assessment,
+    target: &Target,
+    findings: Vec<Finding>,
+    score: &Score,
+) -> Report {
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME").into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        target: target.id.clone(),
+        verdict: score.verdict,
+        score: score.score,
+        unconfirmed: score.unconfirmed.clone(),
+        machine: summary::machine(facts),
+        cpu: summary::cpu(facts),
+        environment: summary::environment(facts, &assessment.platform),
+        capabilities: assessment.capabilities.clone(),
+        findings,
+        sources: facts.sources.clone(),
+    }
+}

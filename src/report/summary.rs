@@ -1,0 +1,157 @@
+use crate::assess::PlatformView;
+use crate::evidence::Origin;
+use crate::facts::{CpuVendor, Facts};
+use serde::{Deserialize, Serialize};
+
+/// Machine identity, from SMBIOS (or the sysfs copy of it).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct MachineSummary {
+    pub vendor: Option<String>,
+    pub product: Option<String>,
+    pub serial: Option<String>,
+    pub bios_vendor: Option<String>,
+    pub bios_version: Option<String>,
+    pub bios_date: Option<String>,
+}
+
+/// The processors. `sockets × cores × threads` is the logical CPU count:
+/// `cores` is per socket, `threads` per core.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct CpuSummary {
+    pub vendor: Option<String>,
+    pub brand: Option<String>,
+    pub family: Option<u32>,
+    pub model: Option<u32>,
+    pub stepping: Option<u32>,
+    pub sockets: Option<u32>,
+    pub cores: Option<u32>,
+    pub threads: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Platform {
+    BareMetal,
+    VirtualMachine,
+    XenDom0,
+    Unknown,
+}
+
+impl Platform {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::BareMetal => "bare-metal",
+            Platform::VirtualMachine => "virtual-machine",
+            Platform::XenDom0 => "xen-dom0",
+            Platform::Unknown => "unknown",
+        }
+    }
+}
+
+/// Where the readings come from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Environment {
+    /// `live` (this machine) or `import` (foreign files).
+    pub origin: Origin,
+    pub platform: Platform,
+    pub hypervisor: Option<String>,
+    pub as_root: Option<bool>,
+}
+
+pub(super) fn machine(facts: &Facts) -> MachineSummary {
+    let Some(fw) = &facts.firmware else {
+        return MachineSummary::default();
+    };
+    let system = fw.system.clone().unwrap_or_default();
+    let bios = fw.bios.clone().unwrap_or_default();
+    let board = fw.baseboard.clone().unwrap_or_default();
+    MachineSummary {
+        vendor: system.manufacturer.or(board.manufacturer),
+        product: system.product.or(board.product),
+        serial: system.serial.or(board.serial),
+        bios_vendor: bios.vendor,
+        bios_version: bios.version,
+        bios_date: bios.release_date,
+    }
+}
+
+pub(super) fn cpu(facts: &Facts) -> CpuSummary {
+    let os = &facts.os;
+    let cpuinfo = os.cpuinfo.as_ref();
+    let smbios_sockets = facts
+        .firmware
+        .as_ref()
+        .map(|f| f.populated_sockets() as u32)
+        .filter(|&n| n > 0);
+    let smbios_cores = facts.firmware.as_ref().and_then(|f| {
+        f.processors
+            .iter()
+            .find(|p| p.populated)
+            .and_then(|p| p.core_enabled.or(p.core_count))
+            .map(u32::from)
+    });
+
+    let mut summary = CpuSummary::default();
+    if let Some(cpu) = &facts.cpu {
+        summary.vendor = Some(vendor_name(cpu.vendor, &cpu.vendor_id));
+        summary.brand = cpu.brand.clone();
+        summary.family = Some(cpu.family);
+        summary.model = Some(cpu.model);
+        summary.stepping = Some(cpu.stepping);
+    } else if let Some(info) = cpuinfo {
+        summary.vendor = info.vendor_id.clone();
+        summary.brand = info.model_name.clone();
+        summary.family = info.family;
+        summary.model = info.model;
+        summary.stepping = info.stepping;
+    } else if let Some(p) = facts
+        .firmware
+        .as_ref()
+        .and_then(|f| f.processors.iter().find(|p| p.populated))
+    {
+        summary.vendor = p.manufacturer.clone();
+        summary.brand = p.version.clone();
+    }
+
+    let cpuid_packages = facts.cpu.as_ref().and_then(|c| {
+        let packages: std::collections::BTreeSet<u32> =
+            c.locations.iter().map(|l| l.package).collect();
+        (!packages.is_empty()).then_some(packages.len() as u32)
+    });
+    summary.sockets = os
+        .packages()
+        .or(cpuinfo.and_then(|c| c.packages))
+        .or(smbios_sockets)
+        .or(cpuid_packages);
+    let cpuid_topology = facts.cpu.as_ref().map(|c| c.topology);
+    summary.threads = os
+        .threads_per_core()
+        .or(cpuid_topology.and_then(|t| t.threads_per_core));
+    summary.cores = match (os.cores(), os.packages()) {
+        (Some(cores), Some(packages)) if packages > 0 => Some(cores / packages),
+        _ => cpuid_topology
+            .and_then(|t| t.cores_per_package)
+            .or(cpuinfo.and_then(|c| c.cores_per_package))
+            .or(smbios_cores),
+    };
+    summary
+}
+
+pub(super) fn environment(facts: &Facts, platform: &PlatformView) -> Environment {
+    Environment {
+        origin: facts.origin,
+        platform: platform.kind,
+        hypervisor: platform.hypervisor.clone(),
+        as_root: facts.as_root,
+    }
+}
+
+fn vendor_name(vendor: CpuVendor, vendor_id: &str) -> String {
+    match vendor {
+        CpuVendor::Intel => "Intel".into(),
+        CpuVendor::Amd => "AMD".into(),
+        CpuVendor::Hygon => "Hygon".into(),
+        CpuVendor::Centaur => "Centaur/VIA".into(),
+        CpuVendor::Other => vendor_id.to_string(),
+    }
+}
