@@ -3,6 +3,7 @@
 //! decode → checks pipeline as a live scan.
 
 pub mod aida64;
+pub mod cpuinfo;
 pub mod dmi;
 
 use crate::evidence::Evidence;
