@@ -5,11 +5,13 @@
 mod hap;
 mod hvm;
 mod iommu;
+mod judgement;
 mod long_mode;
 mod nx;
 mod platform;
 mod smt;
 
+pub use judgement::Judgement;
 pub use platform::{detect as detect_platform, PlatformView};
 
 use crate::facts::Facts;

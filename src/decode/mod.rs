@@ -24,6 +24,8 @@ pub fn decode(evidence: &Evidence) -> Facts {
         vmx,
         firmware,
         os,
+        kernel_log: None,
+        xen: None,
         sources: evidence.sources.clone(),
         decode_notes: notes,
     }

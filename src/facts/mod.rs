@@ -5,14 +5,18 @@
 
 mod cpu;
 mod firmware;
+mod log;
 mod os;
+mod xen;
 
 pub use cpu::{CpuFacts, CpuFeatures, CpuLocation, CpuTopology, CpuVendor, EptCaps, VmxCaps};
 pub use firmware::{
     BaseboardInfo, BiosInfo, ChassisInfo, MemoryArray, MemoryDevice, ProcessorSocket, SmbiosFacts,
     SystemInfo,
 };
+pub use log::{KernelLogFacts, LogEvent, LogOrigin};
 pub use os::{CpuinfoFacts, OsFacts, SysTopology};
+pub use xen::XenFacts;
 
 use crate::evidence::{Origin, SourceRecord};
 use serde::Serialize;
@@ -28,6 +32,10 @@ pub struct Facts {
     pub vmx: Option<VmxCaps>,
     pub firmware: Option<SmbiosFacts>,
     pub os: OsFacts,
+    /// Recognised kernel-log (and Xen console) events.
+    pub kernel_log: Option<KernelLogFacts>,
+    /// Xen's own view, when running in dom0 or imported.
+    pub xen: Option<XenFacts>,
     /// Source outcomes, copied from the Evidence for checks that explain
     /// why something is unknown.
     pub sources: Vec<SourceRecord>,

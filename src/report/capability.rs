@@ -99,6 +99,15 @@ impl Capability {
         os: OsState,
         evidence: Vec<String>,
     ) -> Capability {
+        // The OS cannot use what the silicon lacks or firmware disabled.
+        let (silicon, firmware) = match (silicon, firmware, os) {
+            (Silicon::Unknown, FirmwareState::Unknown, OsState::Active) => {
+                (Silicon::Yes, FirmwareState::Enabled)
+            }
+            (Silicon::Unknown, f, OsState::Active) => (Silicon::Yes, f),
+            (s, FirmwareState::Unknown, OsState::Active) => (s, FirmwareState::Enabled),
+            other => (other.0, other.1),
+        };
         let state = match (silicon, firmware, os) {
             (Silicon::No, _, _) => CapState::Unsupported,
             (_, FirmwareState::Disabled, _) => CapState::DisabledInFirmware,

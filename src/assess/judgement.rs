@@ -1,0 +1,91 @@
+use crate::report::{Capability, FirmwareState, OsState, Silicon};
+
+/// Collects observations about one capability from several sources. The
+/// first definite answer for a column wins, so callers observe in order of
+/// trust (MSRs before logs before inference); later observations still add
+/// their evidence, flagged when they disagree.
+#[derive(Debug, Clone)]
+pub struct Judgement {
+    silicon: Silicon,
+    firmware: FirmwareState,
+    os: OsState,
+    evidence: Vec<String>,
+}
+
+impl Default for Judgement {
+    fn default() -> Self {
+        Judgement {
+            silicon: Silicon::Unknown,
+            firmware: FirmwareState::Unknown,
+            os: OsState::Unknown,
+            evidence: Vec::new(),
+        }
+    }
+}
+
+impl Judgement {
+    pub fn silicon(&self) -> Silicon {
+        self.silicon
+    }
+
+    pub fn firmware(&self) -> FirmwareState {
+        self.firmware
+    }
+
+    pub fn os(&self) -> OsState {
+        self.os
+    }
+
+    pub fn note(&mut self, evidence: impl Into<String>) {
+        self.evidence.push(evidence.into());
+    }
+
+    pub fn observe_silicon(&mut self, value: Silicon, evidence: impl Into<String>) {
+        let evidence = evidence.into();
+        match (self.silicon, value) {
+            (_, Silicon::Unknown) => self.evidence.push(evidence),
+            (Silicon::Unknown, v) => {
+                self.silicon = v;
+                self.evidence.push(evidence);
+            }
+            (current, v) if current == v => self.evidence.push(evidence),
+            _ => self
+                .evidence
+                .push(format!("{evidence} (outweighed by the evidence above)")),
+        }
+    }
+
+    pub fn observe_firmware(&mut self, value: FirmwareState, evidence: impl Into<String>) {
+        let evidence = evidence.into();
+        match (self.firmware, value) {
+            (_, FirmwareState::Unknown) => self.evidence.push(evidence),
+            (FirmwareState::Unknown, v) => {
+                self.firmware = v;
+                self.evidence.push(evidence);
+            }
+            (current, v) if current == v => self.evidence.push(evidence),
+            _ => self
+                .evidence
+                .push(format!("{evidence} (outweighed by the evidence above)")),
+        }
+    }
+
+    pub fn observe_os(&mut self, value: OsState, evidence: impl Into<String>) {
+        let evidence = evidence.into();
+        match (self.os, value) {
+            (_, OsState::Unknown) => self.evidence.push(evidence),
+            (OsState::Unknown, v) => {
+                self.os = v;
+                self.evidence.push(evidence);
+            }
+            (current, v) if current == v => self.evidence.push(evidence),
+            _ => self
+                .evidence
+                .push(format!("{evidence} (outweighed by the evidence above)")),
+        }
+    }
+
+    pub fn finish(self) -> Capability {
+        Capability::judge(self.silicon, self.firmware, self.os, self.evidence)
+    }
+}
