@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the release binary for the USB stick and any Linux: fully static
+# (musl), stripped, at most 1.5 MB; then proves it runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+limit=$((1536 * 1024))
+cargo build --release --locked --target x86_64-unknown-linux-musl
+bin=target/x86_64-unknown-linux-musl/release/xenready
+size=$(stat -c %s "$bin")
+kind=$(file -b "$bin")
+echo "static binary: $bin, $size bytes: $kind"
+case "$kind" in
+  *"static-pie linked"* | *"statically linked"*) ;;
+  *) echo "FAIL: $bin is not statically linked" >&2; exit 1 ;;
+esac
+case "$kind" in
+  *stripped*) [[ $kind == *"not stripped"* ]] && { echo "FAIL: not stripped" >&2; exit 1; } ;;
+esac
+if ((size > limit)); then
+  echo "FAIL: $size bytes exceeds the 1.5 MB budget ($limit)" >&2
+  exit 1
+fi
+"$bin" --version
+"$bin" --format json >/dev/null
+echo "static binary: ok"

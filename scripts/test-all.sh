@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Every test of the project, as CI runs it: formatting, lints, unit,
+# integration and snapshot tests, the static release binary, and the QEMU
+# end-to-end tests of the bootable USB image.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+cargo fmt --all -- --check
+cargo clippy --all-targets --locked -- -D warnings
+cargo test --all-targets --locked
+cargo test --doc --locked
+scripts/check-static.sh

@@ -1,0 +1,267 @@
+//! The command line as users and inventory systems call it.
+
+use crate::common::{scratch, xenready};
+use predicates::prelude::*;
+use serde_json::Value;
+
+#[test]
+fn scan_prints_a_full_text_report_and_exits_zero() {
+    let output = xenready().assert().success().get_output().stdout.clone();
+    let text = String::from_utf8(output).unwrap();
+    for section in [
+        "score",
+        "Machine",
+        "CPU",
+        "Capabilities",
+        "Findings",
+        "Sources",
+    ] {
+        assert!(text.contains(section), "missing {section} in:\n{text}");
+    }
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colour when stdout is not a terminal"
+    );
+}
+
+#[test]
+fn scan_json_carries_the_public_keys() {
+    let output = xenready()
+        .args(["scan", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report: Value = serde_json::from_slice(&output).unwrap();
+    for key in [
+        "schema_version",
+        "tool",
+        "target",
+        "verdict",
+        "score",
+        "machine",
+        "cpu",
+        "capabilities",
+        "findings",
+        "sources",
+    ] {
+        assert!(report.get(key).is_some(), "missing key {key}");
+    }
+    for cap in ["long_mode", "nx", "hvm", "hap", "iommu", "smt"] {
+        let c = &report["capabilities"][cap];
+        for field in ["state", "silicon", "firmware", "os", "evidence"] {
+            assert!(c.get(field).is_some(), "capabilities.{cap}.{field} missing");
+        }
+    }
+    assert_eq!(report["tool"]["name"], "xenready");
+    assert_eq!(report["target"], "xen");
+}
+
+#[test]
+fn check_flag_turns_the_verdict_into_the_exit_status() {
+    let output = xenready()
+        .args(["scan", "--format", "json", "--check"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let expected = match report["verdict"].as_str().unwrap() {
+        "ready" => 0,
+        "needs-changes" => 3,
+        "limited" => 4,
+        "not-suitable" => 5,
+        "unknown" => 6,
+        other => panic!("unexpected verdict {other}"),
+    };
+    assert_eq!(output.status.code(), Some(expected));
+}
+
+#[test]
+fn output_file_is_written_whole() {
+    let dir = scratch("output");
+    let path = dir.join("report.json");
+    xenready()
+        .args(["--format", "json", "--output"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::is_empty());
+    let report: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "no temporary left"
+    );
+}
+
+#[test]
+fn colour_only_when_asked_and_never_with_no_color() {
+    let coloured = xenready().args(["--color", "always"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&coloured.stdout).contains("\u{1b}["));
+    let plain = xenready()
+        .args(["--color", "always"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains('\u{1b}'));
+}
+
+#[test]
+fn ascii_marks_for_plain_consoles() {
+    let output = xenready().arg("--ascii").output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.is_ascii(), "non-ASCII in --ascii report");
+}
+
+#[test]
+fn usage_errors_exit_two_with_one_line() {
+    xenready()
+        .args(["--target", "nonsense"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown target `nonsense`"));
+    xenready()
+        .args(["analyze"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs a bundle"));
+    xenready().args(["--format", "yaml"]).assert().code(2);
+}
+
+#[test]
+fn unreadable_or_foreign_input_exits_two_naming_the_file() {
+    let dir = scratch("badinput");
+    let bogus = dir.join("not-a-bundle.json");
+    std::fs::write(&bogus, "{\"hello\": 1}").unwrap();
+    let assert = xenready().arg("analyze").arg(&bogus).assert().code(2);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("not-a-bundle.json"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    xenready()
+        .args(["analyze", "/nonexistent/bundle.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/nonexistent/bundle.json"));
+}
+
+#[test]
+fn capture_then_analyze_gives_the_same_json_as_the_live_scan() {
+    let dir = scratch("bundle");
+    let bundle = dir.join("evidence.json");
+    let live = xenready()
+        .args(["scan", "--format", "json", "--save-evidence"])
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert!(live.status.success());
+    let replay = xenready()
+        .args(["analyze", "--format", "json"])
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert!(replay.status.success());
+    assert_eq!(
+        String::from_utf8(live.stdout).unwrap(),
+        String::from_utf8(replay.stdout).unwrap(),
+        "analysing the saved evidence must reproduce the live report byte for byte"
+    );
+}
+
+#[test]
+fn capture_writes_a_versioned_bundle() {
+    let output = xenready().arg("capture").output().unwrap();
+    assert!(output.status.success());
+    let bundle: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(bundle["format"], "xenready-evidence");
+    assert!(bundle["version"].as_u64().unwrap() >= 1);
+    assert!(bundle["sources"].as_array().unwrap().len() >= 3);
+}
+
+#[test]
+fn explain_prints_the_documentation_and_suggests_near_ids() {
+    xenready()
+        .args(["explain", "hvm-disabled-in-firmware"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Why it matters for Xen"))
+        .stdout(predicate::str::contains("power"));
+    xenready()
+        .args(["explain", "hvm-unsuported"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `hvm-unsupported`"));
+}
+
+#[test]
+fn checks_lists_every_check() {
+    let output = xenready()
+        .args(["checks", "--format", "json"])
+        .output()
+        .unwrap();
+    let checks: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let ids: Vec<&str> = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    for id in [
+        "cpu-not-64bit",
+        "hvm-unsupported",
+        "smt-disabled",
+        "running-in-vm",
+    ] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    // A bundle far larger than a pipe buffer, so writing must meet EPIPE.
+    let root = scratch("bigroot");
+    std::fs::create_dir_all(root.join("proc")).unwrap();
+    let cpuinfo = "processor\t: 0\nflags\t\t: fpu vme lm\n\n".repeat(20_000);
+    std::fs::write(root.join("proc/cpuinfo"), cpuinfo).unwrap();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("xenready"))
+        .args(["capture", "--root"])
+        .arg(&root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(status.success(), "exit {status:?}, stderr {stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
+fn scanning_an_empty_root_still_reports_and_says_what_is_missing() {
+    let dir = scratch("emptyroot");
+    let output = xenready()
+        .args(["scan", "--format", "json", "--root"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["verdict"], "unknown");
+    let statuses: Vec<&str> = report["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert!(statuses.iter().all(|s| *s == "absent"), "{statuses:?}");
+    assert_eq!(report["capabilities"]["hvm"]["state"], "unknown");
+}

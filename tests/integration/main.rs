@@ -1,0 +1,5 @@
+//! One integration test binary (as ripgrep does): the CLI, whole-pipeline
+//! replays of real fixtures, and bundles.
+
+mod cli;
+mod common;
