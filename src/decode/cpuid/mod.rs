@@ -62,6 +62,10 @@ pub fn decode(dumps: &[CpuidDump], notes: &mut Vec<DecodeNote>) -> Option<CpuFac
         .get_vendor_info()
         .map(|v| printable(v.as_str()))
         .unwrap_or_default();
+    if vendor_id == "InvalidVendorString" {
+        // raw_cpuid's answer when the 12 bytes are not UTF-8.
+        note(notes, "the vendor string of leaf 0 is not valid text");
+    }
     let vendor = vendor_of(&vendor_id);
     let (family, model, stepping) = display_signature(&info);
     let max_basic = leaf0.eax;

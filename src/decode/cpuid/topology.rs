@@ -154,12 +154,23 @@ fn legacy_intel(
     } else {
         logical
     };
-    let topology = topology(logical, logical / cores.max(1), notes);
+    let cores = cores.max(1);
+    if logical % cores != 0 {
+        note(
+            notes,
+            format!("leaf 1 counts {logical} logical processors, not a multiple of leaf 4's {cores} cores"),
+        );
+    }
+    let threads = (logical / cores).max(1);
     Layout {
-        thread_bits: ceil_log2(topology.threads_per_core.unwrap_or(1)),
-        package_shift: ceil_log2(logical),
-        topology,
+        topology: CpuTopology {
+            logical_per_package: Some(logical),
+            cores_per_package: Some(cores),
+            threads_per_core: Some(threads),
+        },
         id_leaf: None,
+        thread_bits: ceil_log2(threads),
+        package_shift: ceil_log2(logical),
     }
 }
 
