@@ -3,6 +3,7 @@
 //! decode → checks pipeline as a live scan.
 
 pub mod aida64;
+pub mod cpuid_r;
 pub mod cpuinfo;
 pub mod dmi;
 
@@ -71,12 +72,18 @@ fn note_import(evidence: &mut Evidence, path: &Path) {
         .push(path.display().to_string());
 }
 
-/// `--cpuid FILE`: an AIDA64/InstLatx64 dump.
+/// `--cpuid FILE`: an AIDA64/InstLatx64 dump or a `cpuid -r` dump, told
+/// apart by their first record.
 pub fn cpuid_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError> {
     let bytes = read_bytes(path)?;
     let text = String::from_utf8_lossy(&bytes);
-    let dump = aida64::parse(&text).map_err(|e| e.in_file(path))?;
-    aida64::apply(evidence, dump, path);
+    if cpuid_r::looks_like(&text) {
+        let dump = cpuid_r::parse(&text).map_err(|e| e.in_file(path))?;
+        cpuid_r::apply(evidence, dump, path);
+    } else {
+        let dump = aida64::parse(&text).map_err(|e| e.in_file(path))?;
+        aida64::apply(evidence, dump, path);
+    }
     note_import(evidence, path);
     Ok(())
 }
