@@ -33,6 +33,13 @@ pub fn assess(facts: &Facts, hvm: &Capability) -> Capability {
                                 "msr 0x48B (CPU {}): allowed-1 bit 1 (EPT) = 1",
                                 vmx.cpu
                             ));
+                            if let Some(ug) = vmx.unrestricted_guest {
+                                evidence.push(format!(
+                                    "msr 0x48B (CPU {}): allowed-1 bit 7 (unrestricted guest) = {}",
+                                    vmx.cpu,
+                                    u8::from(ug)
+                                ));
+                            }
                             silicon = Silicon::Yes;
                         }
                     },
@@ -66,6 +73,14 @@ pub fn assess(facts: &Facts, hvm: &Capability) -> Capability {
         }
         Some(CpuVendor::Amd) | Some(CpuVendor::Hygon) => {
             match facts.cpu.as_ref().and_then(|c| c.features.npt) {
+                // A hypervisor that masks SVM masks NPT with it: a clear bit
+                // then says nothing about the silicon.
+                Some(false) if hvm.silicon != Silicon::Yes => {
+                    evidence.push(
+                        "cpuid: leaf 0x8000000A EDX bit 0 (NPT) = 0, but SVM is not visible either, so NPT may be masked"
+                            .into(),
+                    );
+                }
                 Some(npt) => {
                     evidence.push(format!(
                         "cpuid: leaf 0x8000000A EDX bit 0 (NPT) = {}",

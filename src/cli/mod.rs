@@ -88,20 +88,9 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
         xenready::import::dmi_file(&mut evidence, path).map_err(import_error)?;
     }
     if evidence.meta.origin == Origin::Import {
-        mark_absent_sources(&mut evidence);
+        xenready::import::declare_missing_sources(&mut evidence);
     }
     report(&evidence, target, &args.report)
-}
-
-/// An import names only the sources it was given; the others are stated
-/// absent so the report says what evidence is missing.
-fn mark_absent_sources(evidence: &mut Evidence) {
-    use xenready::evidence::SourceStatus;
-    for name in ["cpuid", "msr", "smbios", "procfs", "sysfs"] {
-        if evidence.source(name).is_none() {
-            evidence.record(name, SourceStatus::Absent, "not given to this import");
-        }
-    }
 }
 
 fn read_bundle(path: &Path) -> anyhow::Result<Evidence> {

@@ -7,7 +7,7 @@ pub mod cpuid_r;
 pub mod cpuinfo;
 pub mod dmi;
 
-use crate::evidence::Evidence;
+use crate::evidence::{Evidence, SourceStatus};
 use std::path::{Path, PathBuf};
 
 /// A file that could not be imported: names the file and, where it helps,
@@ -70,6 +70,19 @@ fn note_import(evidence: &mut Evidence, path: &Path) {
         .meta
         .imported_files
         .push(path.display().to_string());
+}
+
+/// Every source a live scan reads. An import names only the sources it was
+/// given; `declare_missing_sources` states the others absent, so a report
+/// from foreign files says exactly what evidence it lacks.
+pub const SOURCES: &[&str] = &["cpuid", "msr", "smbios", "procfs", "sysfs"];
+
+pub fn declare_missing_sources(evidence: &mut Evidence) {
+    for name in SOURCES {
+        if evidence.source(name).is_none() {
+            evidence.record(name, SourceStatus::Absent, "not given to this import");
+        }
+    }
 }
 
 /// `--cpuid FILE`: an AIDA64/InstLatx64 dump or a `cpuid -r` dump, told
