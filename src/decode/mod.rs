@@ -15,7 +15,8 @@ pub fn decode(evidence: &Evidence) -> Facts {
     let firmware = evidence
         .smbios
         .as_ref()
-        .and_then(|raw| smbios::decode(raw, &mut notes));
+        .and_then(|raw| smbios::decode(raw, &mut notes))
+        .or_else(|| smbios::decode_dmi_id(&evidence.files));
     let os = procfs::decode(&evidence.files, &mut notes);
     Facts {
         origin: evidence.meta.origin,

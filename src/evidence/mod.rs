@@ -157,6 +157,11 @@ pub struct SmbiosRaw {
     pub entry_point: Option<HexBytes>,
     /// `/sys/firmware/dmi/tables/DMI`: the structure table.
     pub table: HexBytes,
+    /// The 8-byte header of a Windows `GetSystemFirmwareTable('RSMB')`
+    /// capture (calling method, major, minor, DMI revision, u32 table
+    /// length): the only place such a capture states the SMBIOS version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rsmb_header: Option<HexBytes>,
 }
 
 impl Evidence {

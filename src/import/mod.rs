@@ -104,7 +104,7 @@ pub fn cpuid_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportErro
 /// `--dmi FILE`: a raw DMI table, a `dmidecode --dump-bin` file or a
 /// Windows RSMB blob.
 pub fn dmi_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError> {
-    let bytes = read_bytes(path)?;
+    let bytes = dmi::read_capped(path)?;
     let raw = dmi::parse(&bytes).map_err(|e| e.in_file(path))?;
     dmi::apply(evidence, raw, path);
     note_import(evidence, path);
