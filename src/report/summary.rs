@@ -124,9 +124,15 @@ pub(super) fn cpu(facts: &Facts) -> CpuSummary {
         .or(smbios_sockets)
         .or(cpuid_packages);
     let cpuid_topology = facts.cpu.as_ref().map(|c| c.topology);
+    let smbios_threads = facts.firmware.as_ref().and_then(|f| {
+        let p = f.processors.iter().find(|p| p.populated)?;
+        let cores = p.core_enabled.or(p.core_count).filter(|&c| c > 0)?;
+        Some(u32::from(p.thread_count?) / u32::from(cores)).filter(|&t| t > 0)
+    });
     summary.threads = os
         .threads_per_core()
-        .or(cpuid_topology.and_then(|t| t.threads_per_core));
+        .or(cpuid_topology.and_then(|t| t.threads_per_core))
+        .or(smbios_threads);
     summary.cores = match (os.cores(), os.packages()) {
         (Some(cores), Some(packages)) if packages > 0 => Some(cores / packages),
         _ => cpuid_topology

@@ -4,3 +4,4 @@
 mod cli;
 mod common;
 mod cpuid_dumps;
+mod smbios_tables;
