@@ -5,7 +5,7 @@ use crate::common::{fixture, fixtures};
 use serde_json::Value;
 use xenready::evidence::{Evidence, Origin};
 use xenready::knowledge::Knowledge;
-use xenready::render::{self, Style, Symbols};
+use xenready::render::{self, Style};
 
 fn reports(relative: &str) -> (Value, String, String) {
     let mut evidence = Evidence::new(Origin::Import);
