@@ -265,3 +265,83 @@ fn scanning_an_empty_root_still_reports_and_says_what_is_missing() {
     assert!(statuses.iter().all(|s| *s == "absent"), "{statuses:?}");
     assert_eq!(report["capabilities"]["hvm"]["state"], "unknown");
 }
+
+/// Runs the binary as `nobody` through setpriv(1); `None` when this test
+/// process is not root or setpriv is missing (then the test says so).
+fn as_nobody(args: &[&std::ffi::OsStr]) -> Option<std::process::Output> {
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .ok()
+        .is_some_and(|o| o.stdout.starts_with(b"0\n"));
+    if !is_root {
+        eprintln!("notice: not root, cannot drop to nobody; non-root run not exercised");
+        return None;
+    }
+    let output = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(assert_cmd::cargo::cargo_bin("xenready"))
+        .args(args)
+        .output();
+    match output {
+        Ok(output) => Some(output),
+        Err(error) => {
+            eprintln!("notice: setpriv unavailable ({error}); non-root run not exercised");
+            None
+        }
+    }
+}
+
+#[test]
+fn a_normal_user_still_gets_a_report_that_marks_what_it_could_not_read() {
+    let root = scratch("denied");
+    let tables = root.join("sys/firmware/dmi/tables");
+    std::fs::create_dir_all(&tables).unwrap();
+    std::fs::write(tables.join("DMI"), [0u8; 64]).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(tables.join("DMI"), std::fs::Permissions::from_mode(0o400)).unwrap();
+    for dir in [
+        &root,
+        &root.join("sys"),
+        &root.join("sys/firmware"),
+        &root.join("sys/firmware/dmi"),
+        &tables,
+    ] {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let args = [
+        std::ffi::OsStr::new("--format"),
+        std::ffi::OsStr::new("json"),
+        std::ffi::OsStr::new("--root"),
+        root.as_os_str(),
+    ];
+    let Some(output) = as_nobody(&args) else {
+        return;
+    };
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["environment"]["as_root"], false);
+    let smbios = report["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "smbios")
+        .unwrap();
+    assert_eq!(smbios["status"], "denied", "{smbios}");
+    assert!(
+        smbios["detail"].as_str().unwrap().contains("root"),
+        "{smbios}"
+    );
+
+    // And the live scan of this machine as nobody produces a full report.
+    let Some(live) = as_nobody(&[std::ffi::OsStr::new("--ascii")]) else {
+        return;
+    };
+    assert!(live.status.success());
+    let text = String::from_utf8(live.stdout).unwrap();
+    assert!(text.contains("live scan as a normal user"), "{text}");
+}
