@@ -2,9 +2,12 @@
 //! path: an import only fills Evidence, which then goes through the same
 //! decode → checks pipeline as a live scan.
 
+pub mod acpi;
 pub mod aida64;
 pub mod cpuinfo;
 pub mod dmi;
+
+pub use acpi::acpi_path;
 
 use crate::evidence::Evidence;
 use std::path::{Path, PathBuf};
