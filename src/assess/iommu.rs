@@ -1,10 +1,209 @@
-use crate::facts::Facts;
-use crate::report::Capability;
+use super::Judgement;
+use crate::facts::{AcpiFacts, Facts, LogEvent, LogOrigin};
+use crate::report::{Capability, FirmwareState, OsState, Silicon};
 
-/// The IOMMU is announced by the ACPI DMAR (Intel) or IVRS (AMD) table; until
-/// those are read, it stays unknown rather than guessed from the chipset.
-pub fn assess(_facts: &Facts) -> Capability {
-    Capability::unknown(vec![
-        "ACPI DMAR/IVRS tables were not read, so the IOMMU cannot be judged".into(),
-    ])
+/// The IOMMU is announced by the ACPI DMAR (Intel VT-d) or IVRS (AMD-Vi)
+/// table, which firmware publishes only when VT-d/AMD-Vi is enabled in
+/// setup: the table proves silicon and firmware at once. Whether the OS or
+/// Xen uses it comes from `xl info` and the logs, in that order of trust.
+pub fn assess(facts: &Facts) -> Capability {
+    let mut j = Judgement::default();
+    match &facts.acpi {
+        Some(acpi) => from_acpi(acpi, &mut j),
+        None => j.note(
+            "ACPI tables were not read (run as root, or import them with --acpi), so firmware's \
+             DMAR/IVRS could not be looked for",
+        ),
+    }
+    from_xen(facts, &mut j);
+    from_logs(facts, &mut j);
+    j.finish()
+}
+
+fn from_acpi(acpi: &AcpiFacts, j: &mut Judgement) {
+    let mut found = false;
+    if acpi.lists_dmar() {
+        found = true;
+        let text = match &acpi.dmar {
+            Some(dmar) => {
+                let renamed = if dmar.signature == "DMAR" {
+                    String::new()
+                } else {
+                    format!(" (listed as {}: Xen hides it from dom0)", dmar.signature)
+                };
+                format!(
+                    "acpi: DMAR table{renamed}: {} remapping unit(s), host address width {}, \
+                     flags {:#04x} (interrupt remapping {})",
+                    dmar.drhd.len(),
+                    dmar.host_address_width,
+                    dmar.flags,
+                    if dmar.intr_remap {
+                        "supported"
+                    } else {
+                        "not supported"
+                    }
+                )
+            }
+            None => "acpi: the machine lists a DMAR table (not read)".into(),
+        };
+        j.observe_silicon(Silicon::Yes, text);
+    }
+    if acpi.lists_ivrs() {
+        found = true;
+        let text = match &acpi.ivrs {
+            Some(ivrs) => {
+                let bases: Vec<String> = ivrs
+                    .ivhd
+                    .iter()
+                    .map(|h| format!("{:#x}", h.iommu_base))
+                    .collect();
+                format!(
+                    "acpi: IVRS table: {} IVHD block(s), IOMMU registers at {}",
+                    ivrs.ivhd.len(),
+                    if bases.is_empty() {
+                        "-".into()
+                    } else {
+                        bases.join(", ")
+                    }
+                )
+            }
+            None => "acpi: the machine lists an IVRS table (not read)".into(),
+        };
+        j.observe_silicon(Silicon::Yes, text);
+    }
+    if found {
+        j.observe_firmware(
+            FirmwareState::Enabled,
+            "firmware publishes the DMAR/IVRS table only with VT-d/AMD-Vi enabled",
+        );
+    } else if acpi.complete {
+        j.observe_silicon(
+            Silicon::No,
+            format!(
+                "acpi: none of the machine's {} tables ({}) is a DMAR or IVRS: the chipset lacks \
+                 an IOMMU or firmware disables VT-d/AMD-Vi",
+                acpi.signatures.len(),
+                acpi.signatures.join(" ")
+            ),
+        );
+    } else {
+        j.note(format!(
+            "acpi: only some tables were given ({}), not the machine's whole set: a missing \
+             DMAR/IVRS proves nothing",
+            acpi.signatures.join(" ")
+        ));
+    }
+}
+
+fn from_xen(facts: &Facts, j: &mut Judgement) {
+    let Some(xen) = facts.xen.as_ref().filter(|x| !x.virt_caps.is_empty()) else {
+        return;
+    };
+    let caps = xen.virt_caps.join(" ");
+    if xen.has_cap("hvm_directio") {
+        j.observe_os(
+            OsState::Active,
+            format!("xl info virt_caps: {caps} (hvm_directio: Xen passes devices through with the IOMMU)"),
+        );
+    } else {
+        j.observe_os(
+            OsState::Inactive,
+            format!("xl info virt_caps: {caps} (no hvm_directio: Xen runs without an IOMMU)"),
+        );
+    }
+}
+
+/// Xen's console first (it owns the IOMMU when it runs), then Linux's.
+fn from_logs(facts: &Facts, j: &mut Judgement) {
+    let Some(log) = &facts.kernel_log else {
+        return;
+    };
+    for (id, state) in [
+        ("xen-iommu-enabled", OsState::Active),
+        ("xen-iommu-disabled", OsState::Inactive),
+        ("iommu-active", OsState::Active),
+    ] {
+        if let Some(event) = log.events(id).next() {
+            j.observe_os(state, log_line(event));
+        }
+    }
+}
+
+/// An event as evidence: where it was logged and the line itself.
+pub(crate) fn log_line(event: &LogEvent) -> String {
+    let origin = match event.origin {
+        LogOrigin::Linux => "kernel log",
+        LogOrigin::Xen => "Xen console",
+    };
+    let text: String = event.text.chars().take(200).collect();
+    format!("{origin} line {}: {text}", event.line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::{acpi_with_dmar, event, log};
+    use crate::facts::XenFacts;
+    use crate::report::CapState;
+
+    #[test]
+    fn xen_virt_caps_outweigh_the_linux_log() {
+        let facts = Facts {
+            acpi: Some(acpi_with_dmar(1)),
+            xen: Some(XenFacts {
+                virt_caps: ["pv", "hvm", "hvm_directio", "hap"]
+                    .map(String::from)
+                    .to_vec(),
+                ..XenFacts::default()
+            }),
+            kernel_log: log(vec![event(
+                "xen-iommu-disabled",
+                LogOrigin::Xen,
+                9,
+                "(XEN) I/O virtualisation disabled",
+            )]),
+            ..Facts::default()
+        };
+        let iommu = assess(&facts);
+        assert_eq!(iommu.state, CapState::Available);
+        assert_eq!(iommu.os, OsState::Active);
+        assert!(iommu
+            .evidence
+            .iter()
+            .any(|e| e.ends_with("(outweighed by the evidence above)")));
+    }
+
+    #[test]
+    fn logs_decide_the_os_column_without_xl_info() {
+        let mut facts = Facts {
+            acpi: Some(acpi_with_dmar(1)),
+            kernel_log: log(vec![event(
+                "iommu-active",
+                LogOrigin::Linux,
+                120,
+                "DMAR: Intel(R) Virtualization Technology for Directed I/O",
+            )]),
+            ..Facts::default()
+        };
+        assert_eq!(assess(&facts).os, OsState::Active);
+        facts.kernel_log = log(vec![event(
+            "xen-iommu-disabled",
+            LogOrigin::Xen,
+            9,
+            "(XEN) I/O virtualisation disabled",
+        )]);
+        let iommu = assess(&facts);
+        assert_eq!(iommu.os, OsState::Inactive);
+        assert_eq!(
+            iommu.evidence.last().map(String::as_str),
+            Some("Xen console line 9: (XEN) I/O virtualisation disabled")
+        );
+    }
+
+    #[test]
+    fn without_acpi_it_stays_unknown() {
+        let iommu = assess(&Facts::default());
+        assert_eq!(iommu.state, CapState::Unknown);
+        assert!(iommu.evidence[0].contains("ACPI tables were not read"));
+    }
 }

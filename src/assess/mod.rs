@@ -11,6 +11,7 @@ mod nx;
 mod platform;
 mod smt;
 
+pub(crate) use iommu::log_line;
 pub use judgement::Judgement;
 pub use platform::{detect as detect_platform, PlatformView};
 

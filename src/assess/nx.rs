@@ -1,22 +1,22 @@
-use crate::facts::Facts;
+use super::Judgement;
+use crate::facts::{CpuVendor, Facts};
 use crate::report::{Capability, FirmwareState, OsState, Silicon};
 
 /// CPUID shows NX only when firmware leaves it on, so a set bit proves both
 /// silicon and firmware. A clear bit proves nothing by itself: the CPU may
-/// lack NX or firmware may hide it ("Execute Disable" off).
+/// lack NX or firmware may hide it ("Execute Disable" off). On Intel,
+/// IA32_MISC_ENABLE bit 34 (XD Bit Disable) tells the two apart.
 pub fn assess(facts: &Facts) -> Capability {
-    let mut evidence = Vec::new();
-    let (silicon, firmware) = match &facts.cpu {
+    let mut j = Judgement::default();
+    match &facts.cpu {
         Some(cpu) if cpu.features.nx => {
-            evidence.push("cpuid: leaf 0x80000001 EDX bit 20 (NX/XD) = 1".into());
-            (Silicon::Yes, FirmwareState::Enabled)
+            let reading = "cpuid: leaf 0x80000001 EDX bit 20 (NX/XD) = 1";
+            j.observe_silicon(Silicon::Yes, reading);
+            j.observe_firmware(FirmwareState::Enabled, "firmware leaves NX visible");
         }
-        Some(_) => {
-            evidence.push(
-                "cpuid: leaf 0x80000001 EDX bit 20 (NX/XD) = 0: the CPU lacks NX or firmware hides it"
-                    .into(),
-            );
-            (Silicon::Unknown, FirmwareState::Unknown)
+        Some(cpu) => {
+            j.note("cpuid: leaf 0x80000001 EDX bit 20 (NX/XD) = 0: the CPU lacks NX or firmware hides it");
+            from_misc_enable(facts, cpu.vendor, &mut j);
         }
         None => {
             let smbios_xd = facts.firmware.as_ref().is_some_and(|f| {
@@ -25,20 +25,115 @@ pub fn assess(facts: &Facts) -> Capability {
                     .any(|p| p.execute_protection == Some(true))
             });
             if smbios_xd {
-                evidence.push("smbios: type 4 characteristics report execute protection".into());
-                (Silicon::Yes, FirmwareState::Unknown)
-            } else {
-                (Silicon::Unknown, FirmwareState::Unknown)
+                j.observe_silicon(
+                    Silicon::Yes,
+                    "smbios: type 4 characteristics report execute protection",
+                );
             }
         }
-    };
-    let os = match facts.os.cpuinfo.as_ref().map(|c| &c.flags) {
+    }
+    from_efer(facts, &mut j);
+    match facts.os.cpuinfo.as_ref().map(|c| &c.flags) {
         Some(flags) if flags.contains("nx") => {
-            evidence.push("/proc/cpuinfo flags: nx".into());
-            OsState::Active
+            j.observe_os(OsState::Active, "/proc/cpuinfo flags: nx");
         }
-        Some(flags) if !flags.is_empty() => OsState::Inactive,
-        _ => OsState::Unknown,
+        Some(flags) if !flags.is_empty() => {
+            j.observe_os(OsState::Inactive, "/proc/cpuinfo flags lack nx");
+        }
+        _ => {}
+    }
+    j.finish()
+}
+
+/// With CPUID's NX clear: bit 34 set means firmware hides NX; clear on an
+/// Intel CPU means nothing hides it, so the CPU lacks it.
+fn from_misc_enable(facts: &Facts, vendor: CpuVendor, j: &mut Judgement) {
+    let Some(msr) = &facts.msr_controls else {
+        return;
     };
-    Capability::judge(silicon, firmware, os, evidence)
+    let Some(misc) = msr.misc_enable else {
+        return;
+    };
+    let reading = format!(
+        "msr 0x1A0 (IA32_MISC_ENABLE) = {:#x} on CPU {}",
+        misc.raw, msr.cpu
+    );
+    if misc.xd_disable {
+        j.observe_silicon(
+            Silicon::Yes,
+            format!("{reading}: XD Bit Disable (bit 34) set, so the CPU has NX"),
+        );
+        j.observe_firmware(
+            FirmwareState::Disabled,
+            "firmware hides NX from CPUID (\"Execute Disable\" off in setup)",
+        );
+    } else if vendor == CpuVendor::Intel {
+        j.observe_silicon(
+            Silicon::No,
+            format!(
+                "{reading}: XD Bit Disable (bit 34) clear, so nothing hides NX: the CPU lacks it"
+            ),
+        );
+    }
+}
+
+fn from_efer(facts: &Facts, j: &mut Judgement) {
+    let Some(msr) = &facts.msr_controls else {
+        return;
+    };
+    match msr.efer_nxe {
+        Some(true) => j.observe_os(
+            OsState::Active,
+            format!(
+                "msr 0xC0000080 (EFER) bit 11 (NXE) = 1 on CPU {}: the running kernel uses NX",
+                msr.cpu
+            ),
+        ),
+        Some(false) => j.observe_os(
+            OsState::Inactive,
+            format!(
+                "msr 0xC0000080 (EFER) bit 11 (NXE) = 0 on CPU {}: the running kernel does not use NX",
+                msr.cpu
+            ),
+        ),
+        None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::bare_metal;
+    use crate::facts::MsrControls;
+    use crate::report::CapState;
+
+    #[test]
+    fn efer_nxe_says_the_kernel_uses_nx() {
+        let mut facts = bare_metal(CpuVendor::Intel);
+        facts.msr_controls = Some(MsrControls {
+            efer_nxe: Some(true),
+            ..MsrControls::default()
+        });
+        let nx = assess(&facts);
+        assert_eq!(nx.state, CapState::Available);
+        assert_eq!(nx.os, OsState::Active);
+        assert!(nx
+            .evidence
+            .iter()
+            .any(|e| e.contains("EFER) bit 11 (NXE) = 1")));
+    }
+
+    #[test]
+    fn amd_without_nx_stays_unknown() {
+        // MISC_ENABLE is Intel's: a clear bit 34 proves nothing on AMD.
+        let mut facts = bare_metal(CpuVendor::Amd);
+        if let Some(cpu) = &mut facts.cpu {
+            cpu.features.nx = false;
+        }
+        facts.msr_controls = Some(MsrControls {
+            misc_enable: Some(crate::facts::MiscEnable::from_raw(0)),
+            ..MsrControls::default()
+        });
+        assert_eq!(assess(&facts).state, CapState::Unknown);
+    }
 }

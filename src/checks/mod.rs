@@ -10,11 +10,23 @@ mod cpus_missing;
 mod hap_unsupported;
 mod hvm_disabled_in_firmware;
 mod hvm_unsupported;
+mod iommu_absent;
+mod iommu_disabled;
+mod iommu_firmware_bug;
+mod iommu_interrupt_remapping_unavailable;
 mod memory_below_minimum;
+mod msr_inconsistent_across_cpus;
+mod nx_disabled_in_firmware;
 mod nx_unavailable;
 mod running_in_vm;
 mod smt_disabled;
+mod unrestricted_guest_unsupported;
 mod xen_dom0;
+
+#[cfg(test)]
+mod firmware_tests;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use crate::assess::Assessment;
 use crate::facts::Facts;
@@ -64,6 +76,13 @@ pub static ALL: &[&Check] = &[
     &hvm_disabled_in_firmware::CHECK,
     &hap_unsupported::CHECK,
     &nx_unavailable::CHECK,
+    &nx_disabled_in_firmware::CHECK,
+    &unrestricted_guest_unsupported::CHECK,
+    &iommu_absent::CHECK,
+    &iommu_disabled::CHECK,
+    &iommu_interrupt_remapping_unavailable::CHECK,
+    &iommu_firmware_bug::CHECK,
+    &msr_inconsistent_across_cpus::CHECK,
     &smt_disabled::CHECK,
     &cpus_missing::CHECK,
     &memory_below_minimum::CHECK,

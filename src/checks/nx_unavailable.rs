@@ -25,7 +25,12 @@ fn run(context: &Context) -> Vec<Hit> {
         .cpu
         .as_ref()
         .is_some_and(|cpu| !cpu.features.nx);
-    if capability.state == CapState::Available || !hidden_or_missing {
+    // Firmware hiding NX is nx-disabled-in-firmware's finding.
+    if matches!(
+        capability.state,
+        CapState::Available | CapState::DisabledInFirmware
+    ) || !hidden_or_missing
+    {
         return Vec::new();
     }
     vec![Hit {

@@ -68,6 +68,10 @@ pub struct ScanArgs {
     /// CPUID is not executed then: this CPU is not that machine's.
     #[arg(long, value_name = "DIR", hide = true)]
     pub root: Option<PathBuf>,
+    /// Never load the msr/cpuid kernel modules (a root scan otherwise loads
+    /// them when missing, and unloads them afterwards).
+    #[arg(long)]
+    pub no_modules: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -77,6 +81,9 @@ pub struct CaptureArgs {
     pub output: Option<PathBuf>,
     #[arg(long, value_name = "DIR", hide = true)]
     pub root: Option<PathBuf>,
+    /// Never load the msr/cpuid kernel modules.
+    #[arg(long)]
+    pub no_modules: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -89,6 +96,10 @@ pub struct AnalyzeArgs {
     /// SMBIOS: raw DMI table, `dmidecode --dump-bin` file or Windows RSMB.
     #[arg(long, value_name = "FILE")]
     pub dmi: Option<PathBuf>,
+    /// ACPI tables: a table file (DMAR, IVRS, APIC ...), a directory of
+    /// them (acpixtract output) or `acpidump` text.
+    #[arg(long, value_name = "DIR_OR_FILE")]
+    pub acpi: Option<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
 }

@@ -42,19 +42,24 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     }
 }
 
-fn collect_options(root: Option<&Path>) -> CollectOptions {
-    match root {
+fn collect_options(root: Option<&Path>, no_modules: bool) -> CollectOptions {
+    let options = match root {
         Some(root) => CollectOptions {
             root: root.to_path_buf(),
             cpuid: false,
+            ..CollectOptions::default()
         },
         None => CollectOptions::default(),
+    };
+    CollectOptions {
+        load_modules: options.load_modules && !no_modules,
+        ..options
     }
 }
 
 fn scan(args: ScanArgs) -> anyhow::Result<Outcome> {
     let target = target(&args.report.target)?;
-    let evidence = collect::collect(&collect_options(args.root.as_deref()));
+    let evidence = collect::collect(&collect_options(args.root.as_deref(), args.no_modules));
     if let Some(path) = &args.save_evidence {
         write_atomic(path, bundle_json(&evidence).as_bytes())
             .with_context(|| format!("cannot write the evidence bundle to {}", path.display()))?;
@@ -63,7 +68,7 @@ fn scan(args: ScanArgs) -> anyhow::Result<Outcome> {
 }
 
 fn capture(args: CaptureArgs) -> anyhow::Result<Outcome> {
-    let evidence = collect::collect(&collect_options(args.root.as_deref()));
+    let evidence = collect::collect(&collect_options(args.root.as_deref(), args.no_modules));
     emit(args.output.as_deref(), bundle_json(&evidence).as_bytes())?;
     Ok(Outcome { exit_code: 0 })
 }
@@ -74,9 +79,9 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
         Some(path) => read_bundle(path)?,
         None => Evidence::new(Origin::Import),
     };
-    if args.bundle.is_none() && args.cpuid.is_none() && args.dmi.is_none() {
+    if args.bundle.is_none() && args.cpuid.is_none() && args.dmi.is_none() && args.acpi.is_none() {
         return Err(UsageError(
-            "analyze needs a bundle or at least one file to import (--cpuid, --dmi)".into(),
+            "analyze needs a bundle or at least one file to import (--cpuid, --dmi, --acpi)".into(),
         )
         .into());
     }
@@ -86,6 +91,9 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     }
     if let Some(path) = &args.dmi {
         xenready::import::dmi_file(&mut evidence, path).map_err(import_error)?;
+    }
+    if let Some(path) = &args.acpi {
+        xenready::import::acpi_path(&mut evidence, path).map_err(import_error)?;
     }
     if evidence.meta.origin == Origin::Import {
         xenready::import::declare_missing_sources(&mut evidence);

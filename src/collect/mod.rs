@@ -2,7 +2,9 @@
 //! readings in the Evidence and records a status for its source; none of
 //! them aborts the run.
 
+pub mod acpi;
 pub mod cpuid;
+pub mod msr;
 pub mod procfs;
 pub mod smbios;
 
@@ -17,6 +19,10 @@ pub struct CollectOptions {
     /// Execute CPUID on this machine. Off when `root` points at a capture of
     /// another machine, whose CPU this one is not.
     pub cpuid: bool,
+    /// Load the `msr` (and `cpuid`) kernel modules when their device nodes
+    /// are missing, and unload them afterwards. Only a root scan of `/`
+    /// ever does; `--no-modules` turns it off.
+    pub load_modules: bool,
 }
 
 impl Default for CollectOptions {
@@ -24,6 +30,7 @@ impl Default for CollectOptions {
         CollectOptions {
             root: PathBuf::from("/"),
             cpuid: true,
+            load_modules: true,
         }
     }
 }
@@ -34,11 +41,17 @@ pub fn collect(options: &CollectOptions) -> Evidence {
         .duration_since(std::time::UNIX_EPOCH)
         .ok()
         .map(|d| d.as_secs());
-    evidence.meta.as_root = Some(nix::unistd::geteuid().is_root());
+    let as_root = nix::unistd::geteuid().is_root();
+    evidence.meta.as_root = Some(as_root);
+    // Before CPUID, which may use /dev/cpu/N/cpuid too.
+    let modules = msr::Modules::prepare(&options.root, options.load_modules, as_root);
     if options.cpuid {
         cpuid::collect(&mut evidence);
     }
     smbios::collect(&mut evidence, &options.root);
     procfs::collect(&mut evidence, &options.root);
+    msr::collect(&mut evidence, &options.root, &modules);
+    acpi::collect(&mut evidence, &options.root);
+    modules.unload();
     evidence
 }

@@ -1,6 +1,8 @@
 //! Evidence → Facts. Pure functions, one module per source.
 
+pub mod acpi;
 pub mod cpuid;
+pub mod msr;
 pub mod procfs;
 pub mod smbios;
 pub mod vmx;
@@ -12,6 +14,11 @@ pub fn decode(evidence: &Evidence) -> Facts {
     let mut notes = Vec::new();
     let cpu = cpuid::decode(&evidence.cpuid, &mut notes);
     let vmx = vmx::decode(&evidence.msr);
+    let msr_controls = msr::decode(&evidence.msr);
+    let acpi = evidence
+        .acpi
+        .as_ref()
+        .map(|raw| acpi::decode(raw, &mut notes));
     let firmware = evidence
         .smbios
         .as_ref()
@@ -23,8 +30,10 @@ pub fn decode(evidence: &Evidence) -> Facts {
         as_root: evidence.meta.as_root,
         cpu,
         vmx,
+        msr_controls,
         firmware,
         os,
+        acpi,
         kernel_log: None,
         xen: None,
         sources: evidence.sources.clone(),

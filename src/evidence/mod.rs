@@ -33,6 +33,10 @@ pub struct Evidence {
     pub msr: Vec<MsrDump>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smbios: Option<SmbiosRaw>,
+    /// ACPI: which tables the machine publishes, and the bytes of the few
+    /// that matter here (DMAR, IVRS, APIC; RMAD/XMAR when Xen hid the DMAR).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acpi: Option<AcpiRaw>,
     /// Text files from procfs/sysfs (and, later, bootloaders), keyed by their
     /// absolute path on the machine (`/proc/cpuinfo`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -162,6 +166,26 @@ pub struct SmbiosRaw {
     /// length): the only place such a capture states the SMBIOS version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rsmb_header: Option<HexBytes>,
+}
+
+/// ACPI tables as the machine lists and publishes them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct AcpiRaw {
+    /// Distinct 4-character signatures of every table listed (sysfs
+    /// `tables/` and `tables/dynamic/`, or every block of an acpidump),
+    /// sorted. A full listing proves a table's absence; a lone table file
+    /// does not.
+    pub signatures: Vec<String>,
+    /// The tables kept, byte for byte, in the order read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<AcpiTableRaw>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct AcpiTableRaw {
+    /// The signature it was listed under (`DMAR`, `APIC`, `RMAD`).
+    pub signature: String,
+    pub bytes: HexBytes,
 }
 
 impl Evidence {

@@ -3,18 +3,27 @@
 //! Every field a source could not supply is `None` (or empty). Checks turn a
 //! `None` into *unknown*, never into a pass.
 
+mod acpi;
 mod cpu;
 mod firmware;
 mod log;
+mod msr;
 mod os;
 mod xen;
 
+pub use acpi::{
+    AcpiFacts, DmarFacts, DrhdUnit, IoApic, IvhdBlock, IvrsFacts, MadtFacts, RmrrRegion, DMAR_NAMES,
+};
 pub use cpu::{CpuFacts, CpuFeatures, CpuLocation, CpuTopology, CpuVendor, EptCaps, VmxCaps};
 pub use firmware::{
     BaseboardInfo, BiosInfo, ChassisInfo, MemoryArray, MemoryDevice, ProcessorSocket, SmbiosFacts,
     SystemInfo,
 };
 pub use log::{KernelLogFacts, LogEvent, LogOrigin};
+pub use msr::{
+    msr_name, FeatureControl, MiscEnable, MsrControls, MsrDifference, MsrValueGroup, VmCr,
+    AMD_VM_CR, IA32_EFER, IA32_FEATURE_CONTROL, IA32_MISC_ENABLE,
+};
 pub use os::{CpuinfoFacts, OsFacts, SysTopology};
 pub use xen::XenFacts;
 
@@ -30,8 +39,13 @@ pub struct Facts {
     pub cpu: Option<CpuFacts>,
     /// VMX capabilities from MSRs 0x480–0x491 (Intel only).
     pub vmx: Option<VmxCaps>,
+    /// Firmware's switches in IA32_FEATURE_CONTROL, IA32_MISC_ENABLE,
+    /// VM_CR and EFER, and how they differ between CPUs.
+    pub msr_controls: Option<MsrControls>,
     pub firmware: Option<SmbiosFacts>,
     pub os: OsFacts,
+    /// ACPI tables: which exist, and the DMAR/IVRS/MADT decoded.
+    pub acpi: Option<AcpiFacts>,
     /// Recognised kernel-log (and Xen console) events.
     pub kernel_log: Option<KernelLogFacts>,
     /// Xen's own view, when running in dom0 or imported.

@@ -2,10 +2,13 @@
 //! path: an import only fills Evidence, which then goes through the same
 //! decode → checks pipeline as a live scan.
 
+pub mod acpi;
 pub mod aida64;
 pub mod cpuid_r;
 pub mod cpuinfo;
 pub mod dmi;
+
+pub use acpi::acpi_path;
 
 use crate::evidence::{Evidence, SourceStatus};
 use std::path::{Path, PathBuf};
@@ -75,7 +78,7 @@ fn note_import(evidence: &mut Evidence, path: &Path) {
 /// Every source a live scan reads. An import names only the sources it was
 /// given; `declare_missing_sources` states the others absent, so a report
 /// from foreign files says exactly what evidence it lacks.
-pub const SOURCES: &[&str] = &["cpuid", "msr", "smbios", "procfs", "sysfs"];
+pub const SOURCES: &[&str] = &["cpuid", "msr", "smbios", "acpi", "procfs", "sysfs"];
 
 pub fn declare_missing_sources(evidence: &mut Evidence) {
     for name in SOURCES {
