@@ -12,6 +12,7 @@ mod hvm_disabled_in_firmware;
 mod hvm_unsupported;
 mod memory_below_minimum;
 mod nx_unavailable;
+pub mod remedy;
 mod running_in_vm;
 mod smt_disabled;
 mod xen_dom0;
