@@ -7,14 +7,18 @@
 
 mod cpu_not_64bit;
 mod cpus_missing;
+mod disk_below_minimum;
 mod hap_unsupported;
 mod hvm_disabled_in_firmware;
 mod hvm_unsupported;
 mod memory_below_minimum;
+mod network_link_down;
+mod no_network_interface;
 mod nx_unavailable;
 pub mod remedy;
 mod running_in_vm;
 mod smt_disabled;
+mod sources;
 mod xen_dom0;
 
 use crate::assess::Assessment;
@@ -68,6 +72,9 @@ pub static ALL: &[&Check] = &[
     &smt_disabled::CHECK,
     &cpus_missing::CHECK,
     &memory_below_minimum::CHECK,
+    &disk_below_minimum::CHECK,
+    &no_network_interface::CHECK,
+    &network_link_down::CHECK,
     &running_in_vm::CHECK,
     &xen_dom0::CHECK,
 ];
@@ -95,6 +102,9 @@ pub fn run_all(context: &Context) -> Vec<Finding> {
     findings.sort_by_key(|f| f.severity);
     findings
 }
+
+#[cfg(test)]
+mod devices_tests;
 
 #[cfg(test)]
 mod tests {

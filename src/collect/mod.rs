@@ -3,6 +3,7 @@
 //! them aborts the run.
 
 pub mod cpuid;
+pub mod devices;
 pub mod procfs;
 pub mod smbios;
 
@@ -40,5 +41,6 @@ pub fn collect(options: &CollectOptions) -> Evidence {
     }
     smbios::collect(&mut evidence, &options.root);
     procfs::collect(&mut evidence, &options.root);
+    devices::collect(&mut evidence, &options.root);
     evidence
 }

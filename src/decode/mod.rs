@@ -1,6 +1,7 @@
 //! Evidence → Facts. Pure functions, one module per source.
 
 pub mod cpuid;
+pub mod devices;
 pub mod procfs;
 pub mod smbios;
 pub mod vmx;
@@ -18,6 +19,8 @@ pub fn decode(evidence: &Evidence) -> Facts {
         .and_then(|raw| smbios::decode(raw, &mut notes))
         .or_else(|| smbios::decode_dmi_id(&evidence.files));
     let os = procfs::decode(&evidence.files, &mut notes);
+    let storage = devices::decode_block(&evidence.files, &mut notes);
+    let network = devices::decode_net(&evidence.files, &mut notes);
     Facts {
         origin: evidence.meta.origin,
         as_root: evidence.meta.as_root,
@@ -27,6 +30,8 @@ pub fn decode(evidence: &Evidence) -> Facts {
         os,
         kernel_log: None,
         xen: None,
+        storage,
+        network,
         sources: evidence.sources.clone(),
         decode_notes: notes,
     }

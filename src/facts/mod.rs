@@ -4,12 +4,14 @@
 //! `None` into *unknown*, never into a pass.
 
 mod cpu;
+mod devices;
 mod firmware;
 mod log;
 mod os;
 mod xen;
 
 pub use cpu::{CpuFacts, CpuFeatures, CpuLocation, CpuTopology, CpuVendor, EptCaps, VmxCaps};
+pub use devices::{BlockDevice, NetInterface};
 pub use firmware::{
     BaseboardInfo, BiosInfo, ChassisInfo, MemoryArray, MemoryDevice, ProcessorSocket, SmbiosFacts,
     SystemInfo,
@@ -36,6 +38,10 @@ pub struct Facts {
     pub kernel_log: Option<KernelLogFacts>,
     /// Xen's own view, when running in dom0 or imported.
     pub xen: Option<XenFacts>,
+    /// Whole disks from `/sys/block` (source `block`).
+    pub storage: Vec<BlockDevice>,
+    /// Network interfaces from `/sys/class/net` (source `net`).
+    pub network: Vec<NetInterface>,
     /// Source outcomes, copied from the Evidence for checks that explain
     /// why something is unknown.
     pub sources: Vec<SourceRecord>,
