@@ -1,4 +1,6 @@
+use super::remedy::firmware as firmware_remedy;
 use super::{Check, Context, Doc, Hit};
+use crate::knowledge::Setting;
 use crate::report::{FirmwareState, Platform, Severity};
 
 pub static CHECK: Check = Check {
@@ -34,6 +36,7 @@ fn run(context: &Context) -> Vec<Hit> {
     let mut evidence = Vec::new();
     let mut problems = Vec::new();
     let mut remedy = Vec::new();
+    let mut cores_limited = false;
 
     if let (Some(online), Some(present)) = (online, present) {
         evidence.push(format!("sysfs: {present} CPUs present, {online} online"));
@@ -57,11 +60,7 @@ fn run(context: &Context) -> Vec<Hit> {
                         "smbios: socket {socket} has {count} cores, {enabled} enabled"
                     ));
                     problems.push(format!("socket {socket} runs {enabled} of {count} cores"));
-                    remedy.push(
-                        "Enable all cores in firmware setup (Dell: Processor Settings → Number of \
-                         Cores per Processor = All)."
-                            .into(),
-                    );
+                    cores_limited = true;
                 }
             }
             if let Some(status) = p.status.as_deref() {
@@ -71,6 +70,9 @@ fn run(context: &Context) -> Vec<Hit> {
                     remedy.push("Re-enable the disabled processor in firmware setup.".into());
                 }
             }
+        }
+        if cores_limited {
+            remedy.extend(firmware_remedy(context, Setting::Cores));
         }
         let expected: Option<u32> = populated
             .iter()

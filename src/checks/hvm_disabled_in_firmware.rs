@@ -1,4 +1,6 @@
+use super::remedy::firmware as firmware_remedy;
 use super::{Check, Context, Doc, Hit};
+use crate::knowledge::Setting;
 use crate::report::{CapState, Severity};
 
 pub static CHECK: Check = Check {
@@ -16,7 +18,8 @@ pub static CHECK: Check = Check {
                    kernel log where read.",
         fix: "Enable the processor's virtualization setting in firmware setup (Intel \
               Virtualization Technology / SVM Mode), save, then power the machine off completely: \
-              the feature-control MSR stays locked until a power cycle.",
+              the feature-control MSR stays locked until a power cycle. The finding names the \
+              setting as this machine's vendor prints it; the table below lists every vendor.",
     },
     run,
 };
@@ -26,21 +29,17 @@ fn run(context: &Context) -> Vec<Hit> {
     if capability.state != CapState::DisabledInFirmware {
         return Vec::new();
     }
+    let mut remedy = firmware_remedy(context, Setting::Virtualization);
+    remedy.push(
+        "If the setting is enabled already, disable Intel TXT or update the firmware: some \
+         firmware locks VMX off when TXT is configured."
+            .into(),
+    );
     vec![Hit {
         detail: "The CPU implements hardware virtualization, but firmware has switched it off, so \
                  Xen can run only PV guests until it is enabled."
             .into(),
         evidence: capability.evidence.clone(),
-        remedy: vec![
-            "Enter the firmware setup and enable the processor's virtualization setting (Intel \
-             Virtualization Technology, VT-x; on AMD: SVM Mode / AMD-V)."
-                .into(),
-            "Save, then power the machine off completely and on again: a reboot is not enough, \
-             the feature-control MSR stays locked until the power is cut."
-                .into(),
-            "If the option is enabled already, disable Intel TXT or update the firmware: some \
-             firmware locks VMX off when TXT is configured."
-                .into(),
-        ],
+        remedy,
     }]
 }

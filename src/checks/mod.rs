@@ -7,6 +7,7 @@
 
 mod cpu_not_64bit;
 mod cpus_missing;
+mod disk_below_minimum;
 mod hap_unsupported;
 mod hvm_disabled_in_firmware;
 mod hvm_unsupported;
@@ -16,10 +17,14 @@ mod iommu_firmware_bug;
 mod iommu_interrupt_remapping_unavailable;
 mod memory_below_minimum;
 mod msr_inconsistent_across_cpus;
+mod network_link_down;
+mod no_network_interface;
 mod nx_disabled_in_firmware;
 mod nx_unavailable;
+pub mod remedy;
 mod running_in_vm;
 mod smt_disabled;
+mod sources;
 mod unrestricted_guest_unsupported;
 mod xen_dom0;
 
@@ -86,6 +91,9 @@ pub static ALL: &[&Check] = &[
     &smt_disabled::CHECK,
     &cpus_missing::CHECK,
     &memory_below_minimum::CHECK,
+    &disk_below_minimum::CHECK,
+    &no_network_interface::CHECK,
+    &network_link_down::CHECK,
     &running_in_vm::CHECK,
     &xen_dom0::CHECK,
 ];
@@ -113,6 +121,9 @@ pub fn run_all(context: &Context) -> Vec<Finding> {
     findings.sort_by_key(|f| f.severity);
     findings
 }
+
+#[cfg(test)]
+mod devices_tests;
 
 #[cfg(test)]
 mod tests {

@@ -1,4 +1,6 @@
+use super::remedy::firmware as firmware_remedy;
 use super::{Check, Context, Doc, Hit};
+use crate::knowledge::Setting;
 use crate::report::{CapState, Severity};
 
 pub static CHECK: Check = Check {
@@ -33,16 +35,13 @@ fn run(context: &Context) -> Vec<Hit> {
     {
         return Vec::new();
     }
+    let mut remedy = firmware_remedy(context, Setting::Nx);
+    remedy.push("If firmware has no such option, the CPU lacks NX.".into());
     vec![Hit {
         detail: "CPUID does not report NX. Either the CPU lacks it or firmware hides it; a Xen \
                  built to require NX will not boot, and guests lose no-execute protection."
             .into(),
         evidence: capability.evidence.clone(),
-        remedy: vec![
-            "Enable \"Execute Disable\" (Intel) / \"No-Execute Memory Protection\" (AMD, HPE) in \
-             firmware setup, then power-cycle."
-                .into(),
-            "If firmware has no such option, the CPU lacks NX.".into(),
-        ],
+        remedy,
     }]
 }

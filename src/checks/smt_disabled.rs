@@ -1,4 +1,6 @@
+use super::remedy::firmware as firmware_remedy;
 use super::{Check, Context, Doc, Hit};
+use crate::knowledge::Setting;
 use crate::report::{FirmwareState, OsState, Severity, Silicon};
 
 pub static CHECK: Check = Check {
@@ -30,12 +32,7 @@ fn run(context: &Context) -> Vec<Hit> {
     let facts = context.facts;
     let mut remedy = Vec::new();
     let detail = if smt.firmware == FirmwareState::Disabled {
-        remedy.push(
-            "Enable hyper-threading in firmware setup: Dell PowerEdge \"Processor Settings → \
-             Logical Processor\", HPE \"Intel Hyperthreading\", Supermicro \"CPU Configuration → \
-             Hyper-Threading\", Lenovo \"Hyper-Threading\"."
-                .into(),
-        );
+        remedy.extend(firmware_remedy(context, Setting::HyperThreading));
         "The CPU has hyper-threading, but firmware hands the OS one thread per core (the setting \
          Dell calls \"Logical Processor\" is off)."
             .to_string()
@@ -53,12 +50,17 @@ fn run(context: &Context) -> Vec<Hit> {
         let text = text.to_ascii_lowercase();
         text.contains("smt vulnerable") || text.contains("smt disabled")
     });
-    if let Some((name, text)) = smt_mitigation {
-        remedy.push(format!(
+    match smt_mitigation {
+        Some((name, text)) => remedy.push(format!(
             "Before enabling: the kernel reports {name}: \"{}\"; SMT off may be a deliberate \
              mitigation on this CPU.",
             text.trim()
-        ));
+        )),
+        None => remedy.push(
+            "Before enabling: on CPUs affected by L1TF or MDS, SMT off can be a deliberate \
+             mitigation (Xen's `smt=0` does the same); check the CPU's advisories first."
+                .into(),
+        ),
     }
     vec![Hit {
         detail,

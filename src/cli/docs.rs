@@ -4,6 +4,7 @@ use super::args::ListFormat;
 use super::UsageError;
 use std::fmt::Write;
 use xenready::checks::{self, Check};
+use xenready::knowledge::Knowledge;
 
 pub fn explain(id: &str) -> Result<String, UsageError> {
     let check = checks::find(id).ok_or_else(|| {
@@ -25,6 +26,9 @@ pub fn explain(id: &str) -> Result<String, UsageError> {
     for (heading, text) in sections(check) {
         let _ = writeln!(out, "{heading}\n    {text}\n");
     }
+    if let Some(table) = Knowledge::builtin().firmware.text_table(check.id) {
+        out.push_str(&table);
+    }
     Ok(out)
 }
 
@@ -43,6 +47,7 @@ pub fn list(format: ListFormat) -> String {
             }
         }
         ListFormat::Markdown => {
+            let firmware = &Knowledge::builtin().firmware;
             let _ = writeln!(out, "# xenready checks\n");
             let _ = writeln!(
                 out,
@@ -71,7 +76,11 @@ pub fn list(format: ListFormat) -> String {
                 for (heading, text) in sections(check) {
                     let _ = writeln!(out, "### {heading}\n\n{text}\n");
                 }
+                if let Some(table) = firmware.markdown_table(check.id) {
+                    out.push_str(&table);
+                }
             }
+            let _ = write!(out, "\n{}", firmware.markdown_sources());
         }
         ListFormat::Json => {
             let rows: Vec<serde_json::Value> = checks::ALL
@@ -85,6 +94,11 @@ pub fn list(format: ListFormat) -> String {
                         "why": c.doc.why,
                         "evidence": c.doc.evidence,
                         "fix": c.doc.fix,
+                        "firmware_settings": Knowledge::builtin()
+                            .firmware
+                            .settings_for_check(c.id)
+                            .map(|s| s.id)
+                            .collect::<Vec<_>>(),
                     })
                 })
                 .collect();
@@ -107,4 +121,53 @@ fn sections(check: &Check) -> [(&'static str, String); 4] {
 
 fn closest(id: &str) -> Option<&'static str> {
     xenready::suggest::closest(id, checks::ALL.iter().map(|c| c.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn committed_checks_markdown_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/checks.md");
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == list(ListFormat::Markdown),
+            "docs/checks.md is stale: run `cargo run -- checks --format markdown > docs/checks.md`"
+        );
+    }
+
+    #[test]
+    fn explain_prints_the_vendor_table_for_firmware_checks_only() {
+        let text = explain("hvm-disabled-in-firmware").expect("known check");
+        let table = text
+            .find("Firmware settings by vendor")
+            .expect("vendor table");
+        assert!(table > text.find("How to fix it").expect("doc sections"));
+        assert!(text.contains(
+            "Dell (any CPU): F2 → System BIOS → Processor Settings → Virtualization Technology → Enabled"
+        ));
+        assert!(text.contains("Supermicro (AMD): Del → Advanced → CPU Configuration → SVM Mode"));
+        assert!(text.contains("Intel Virtualization Technology (name unconfirmed)"));
+        assert!(text.contains("power the machine off completely"));
+        let smt = explain("smt-disabled").expect("known check");
+        assert!(smt.contains("Logical Processor → Enabled"));
+        let plain = explain("cpu-not-64bit").expect("known check");
+        assert!(!plain.contains("Firmware settings by vendor"));
+    }
+
+    #[test]
+    fn markdown_lists_every_vendor_table_and_the_sources() {
+        let md = list(ListFormat::Markdown);
+        for heading in [
+            "#### Firmware settings by vendor: Hardware virtualization",
+            "#### Firmware settings by vendor: Hyper-threading",
+            "#### Firmware settings by vendor: No-execute",
+            "#### Firmware settings by vendor: Enabled cores per processor",
+            "## Firmware setting sources",
+        ] {
+            assert!(md.contains(heading), "{heading}");
+        }
+        assert!(md.contains("| Dell | any CPU | F2 → System BIOS → Processor Settings → Number of Cores per Processor → All |"));
+    }
 }

@@ -4,6 +4,7 @@
 
 pub mod acpi;
 pub mod cpuid;
+pub mod devices;
 pub mod msr;
 pub mod procfs;
 pub mod smbios;
@@ -53,5 +54,6 @@ pub fn collect(options: &CollectOptions) -> Evidence {
     msr::collect(&mut evidence, &options.root, &modules);
     acpi::collect(&mut evidence, &options.root);
     modules.unload();
+    devices::collect(&mut evidence, &options.root);
     evidence
 }

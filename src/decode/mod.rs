@@ -2,6 +2,7 @@
 
 pub mod acpi;
 pub mod cpuid;
+pub mod devices;
 pub mod msr;
 pub mod procfs;
 pub mod smbios;
@@ -25,6 +26,8 @@ pub fn decode(evidence: &Evidence) -> Facts {
         .and_then(|raw| smbios::decode(raw, &mut notes))
         .or_else(|| smbios::decode_dmi_id(&evidence.files));
     let os = procfs::decode(&evidence.files, &mut notes);
+    let storage = devices::decode_block(&evidence.files, &mut notes);
+    let network = devices::decode_net(&evidence.files, &mut notes);
     Facts {
         origin: evidence.meta.origin,
         as_root: evidence.meta.as_root,
@@ -36,6 +39,8 @@ pub fn decode(evidence: &Evidence) -> Facts {
         acpi,
         kernel_log: None,
         xen: None,
+        storage,
+        network,
         sources: evidence.sources.clone(),
         decode_notes: notes,
     }

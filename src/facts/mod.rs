@@ -5,6 +5,7 @@
 
 mod acpi;
 mod cpu;
+mod devices;
 mod firmware;
 mod log;
 mod msr;
@@ -15,6 +16,7 @@ pub use acpi::{
     AcpiFacts, DmarFacts, DrhdUnit, IoApic, IvhdBlock, IvrsFacts, MadtFacts, RmrrRegion, DMAR_NAMES,
 };
 pub use cpu::{CpuFacts, CpuFeatures, CpuLocation, CpuTopology, CpuVendor, EptCaps, VmxCaps};
+pub use devices::{BlockDevice, NetInterface};
 pub use firmware::{
     BaseboardInfo, BiosInfo, ChassisInfo, MemoryArray, MemoryDevice, ProcessorSocket, SmbiosFacts,
     SystemInfo,
@@ -50,6 +52,10 @@ pub struct Facts {
     pub kernel_log: Option<KernelLogFacts>,
     /// Xen's own view, when running in dom0 or imported.
     pub xen: Option<XenFacts>,
+    /// Whole disks from `/sys/block` (source `block`).
+    pub storage: Vec<BlockDevice>,
+    /// Network interfaces from `/sys/class/net` (source `net`).
+    pub network: Vec<NetInterface>,
     /// Source outcomes, copied from the Evidence for checks that explain
     /// why something is unknown.
     pub sources: Vec<SourceRecord>,

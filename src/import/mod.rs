@@ -78,7 +78,9 @@ fn note_import(evidence: &mut Evidence, path: &Path) {
 /// Every source a live scan reads. An import names only the sources it was
 /// given; `declare_missing_sources` states the others absent, so a report
 /// from foreign files says exactly what evidence it lacks.
-pub const SOURCES: &[&str] = &["cpuid", "msr", "smbios", "acpi", "procfs", "sysfs"];
+pub const SOURCES: &[&str] = &[
+    "cpuid", "msr", "smbios", "acpi", "procfs", "sysfs", "block", "net",
+];
 
 pub fn declare_missing_sources(evidence: &mut Evidence) {
     for name in SOURCES {

@@ -4,9 +4,13 @@
 //! hypervisor signature without reading Rust. `validate` (run by a test)
 //! proves every file parses, every reference resolves and no id repeats.
 
+mod firmware;
 mod hypervisors;
 mod targets;
 
+pub use firmware::{
+    manufacturer_matches, CpuFamily, FirmwareKnowledge, Setting, SettingInfo, Vendor, VendorSetting,
+};
 pub use hypervisors::{HypervisorKnowledge, SmbiosVmPattern};
 pub use targets::{Target, TargetGrades};
 
@@ -25,10 +29,12 @@ pub enum KnowledgeError {
 pub struct Knowledge {
     pub targets: Vec<Target>,
     pub hypervisors: HypervisorKnowledge,
+    pub firmware: FirmwareKnowledge,
 }
 
 const TARGETS_TOML: &str = include_str!("../../probes/targets.toml");
 const HYPERVISORS_TOML: &str = include_str!("../../probes/hypervisors.toml");
+const FIRMWARE_TOML: &str = include_str!("../../probes/firmware-settings.toml");
 
 impl Knowledge {
     /// Parses and validates the compiled-in data.
@@ -36,6 +42,7 @@ impl Knowledge {
         let knowledge = Knowledge {
             targets: parse::<targets::TargetsFile>("targets.toml", TARGETS_TOML)?.target,
             hypervisors: parse("hypervisors.toml", HYPERVISORS_TOML)?,
+            firmware: parse("firmware-settings.toml", FIRMWARE_TOML)?,
         };
         knowledge.validate()?;
         Ok(knowledge)
@@ -55,6 +62,12 @@ impl Knowledge {
         self.targets.iter().find(|t| t.id == id)
     }
 
+    /// The server vendor whose firmware names apply to a machine with this
+    /// SMBIOS system manufacturer.
+    pub fn vendor_for(&self, manufacturer: &str) -> Option<&Vendor> {
+        self.firmware.vendor_for(manufacturer)
+    }
+
     pub fn default_target(&self) -> &Target {
         // validate() guarantees at least one target, the first being the default.
         &self.targets[0]
@@ -62,7 +75,8 @@ impl Knowledge {
 
     fn validate(&self) -> Result<(), KnowledgeError> {
         targets::validate(&self.targets)?;
-        self.hypervisors.validate()
+        self.hypervisors.validate()?;
+        self.firmware.validate()
     }
 }
 

@@ -19,6 +19,10 @@ pub struct Target {
     pub required: Vec<CapabilityName>,
     pub min_ram_mib: u64,
     pub ram_source: String,
+    /// Smallest fixed disk the product installs on, in GiB (2^30 bytes);
+    /// 0 means no minimum.
+    #[serde(default)]
+    pub min_disk_gb: u64,
     #[serde(default)]
     pub grades: TargetGrades,
 }

@@ -8,7 +8,7 @@
 //! The scan is a few hundred small reads; it does no more than open, read
 //! into one reused buffer and close, and spawns nothing.
 
-mod reader;
+pub(crate) mod reader;
 mod sysfs;
 
 pub(crate) use reader::{errno_name, is_missing, read_capped, FILE_CAP};

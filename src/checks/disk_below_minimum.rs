@@ -1,0 +1,128 @@
+use super::{sources, Check, Context, Doc, Hit};
+use crate::facts::BlockDevice;
+use crate::report::{Platform, Severity};
+
+const GIB: u64 = 1 << 30;
+/// Disks listed in the evidence before the rest are only counted.
+const LISTED: usize = 8;
+
+pub static CHECK: Check = Check {
+    id: "disk-below-minimum",
+    severity: Severity::Action,
+    title: "No fixed disk as large as the Xen target needs",
+    doc: Doc {
+        what: "Looks for a physical, non-removable disk (from /sys/block) at least as large as \
+               the chosen Xen target's minimum. Removable devices, such as the USB stick the \
+               probe booted from, and md/device-mapper volumes do not count.",
+        why: "XenServer and XCP-ng install dom0 and their local storage on one fixed disk and \
+              refuse disks below their minimum (46 GB since 2015). Old servers often show no \
+              disk at all until an array is created on their RAID controller.",
+        evidence: "/sys/block/*: size (512-byte sectors), removable, queue/rotational, \
+                   device/model and device/vendor, and where each device sits in sysfs; the \
+                   target's min_disk_gb from probes/targets.toml.",
+        fix: "Fit a disk of at least the target's minimum, or create a virtual disk (array) on \
+              the RAID controller so that the OS sees one; a USB stick is no install target.",
+    },
+    run,
+};
+
+fn run(context: &Context) -> Vec<Hit> {
+    let minimum_gib = context.target.min_disk_gb;
+    let facts = context.facts;
+    if minimum_gib == 0
+        || context.assessment.platform.kind == Platform::VirtualMachine
+        || !sources::read(facts, "block")
+    {
+        return Vec::new();
+    }
+    let minimum = minimum_gib.saturating_mul(GIB);
+    let candidates: Vec<&BlockDevice> = facts
+        .storage
+        .iter()
+        .filter(|d| d.is_install_candidate())
+        .collect();
+    let largest = candidates.iter().filter_map(|d| d.size_bytes).max();
+    if largest.is_some_and(|size| size >= minimum) {
+        return Vec::new();
+    }
+    let target = &context.target.name;
+    let detail = match largest {
+        Some(size) => format!(
+            "The largest fixed disk has {}; {target} needs {minimum_gib} GiB.",
+            gib(size)
+        ),
+        None => format!("No fixed disk was found; {target} needs one of {minimum_gib} GiB."),
+    };
+    let mut evidence: Vec<String> = facts.storage.iter().take(LISTED).map(describe).collect();
+    if facts.storage.len() > LISTED {
+        evidence.push(format!(
+            "block: {} more devices",
+            facts.storage.len() - LISTED
+        ));
+    }
+    if facts.storage.is_empty() {
+        evidence.push("block: /sys/block lists no disks".into());
+    }
+    let mut remedy = vec![format!(
+        "Fit a SATA, SAS or NVMe disk of at least {minimum_gib} GiB for {target}."
+    )];
+    let removable_big: Vec<&str> = facts
+        .storage
+        .iter()
+        .filter(|d| d.removable == Some(true) && d.size_bytes.is_some_and(|s| s >= minimum))
+        .map(|d| d.name.as_str())
+        .collect();
+    if !removable_big.is_empty() {
+        remedy.push(format!(
+            "{} is large enough but removable: installers want a fixed disk, and the stick the \
+             probe booted from is never one.",
+            removable_big.join(", ")
+        ));
+    }
+    remedy.push(
+        "If the disks sit behind a RAID controller, create a virtual disk (array) in the \
+         controller's setup utility: until then the OS sees no disk."
+            .into(),
+    );
+    vec![Hit {
+        detail,
+        evidence,
+        remedy,
+    }]
+}
+
+fn describe(d: &BlockDevice) -> String {
+    let size = d
+        .size_bytes
+        .map(gib)
+        .unwrap_or_else(|| "size unknown".into());
+    let mut traits = Vec::new();
+    if d.removable == Some(true) {
+        traits.push("removable, not counted");
+    } else if d.virtual_device {
+        traits.push("virtual (md/device-mapper), not counted");
+    }
+    if d.usb {
+        traits.push("USB");
+    }
+    match d.rotational {
+        Some(true) => traits.push("rotational"),
+        Some(false) => traits.push("solid-state"),
+        None => {}
+    }
+    let model = [d.vendor.as_deref(), d.model.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let model = if model.is_empty() {
+        String::new()
+    } else {
+        format!(" \"{model}\"")
+    };
+    format!("block: {} {size}{model} ({})", d.name, traits.join(", ")).replace(" ()", "")
+}
+
+fn gib(bytes: u64) -> String {
+    format!("{:.1} GiB", bytes as f64 / GIB as f64)
+}
