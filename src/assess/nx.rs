@@ -1,10 +1,11 @@
+use super::{Inference, Judgement};
 use crate::facts::Facts;
 use crate::report::{Capability, FirmwareState, OsState, Silicon};
 
 /// CPUID shows NX only when firmware leaves it on, so a set bit proves both
 /// silicon and firmware. A clear bit proves nothing by itself: the CPU may
 /// lack NX or firmware may hide it ("Execute Disable" off).
-pub fn assess(facts: &Facts) -> Capability {
+pub fn assess(facts: &Facts, inference: &Inference) -> Capability {
     let mut evidence = Vec::new();
     let (silicon, firmware) = match &facts.cpu {
         Some(cpu) if cpu.features.nx => {
@@ -40,5 +41,7 @@ pub fn assess(facts: &Facts) -> Capability {
         Some(flags) if !flags.is_empty() => OsState::Inactive,
         _ => OsState::Unknown,
     };
-    Capability::judge(silicon, firmware, os, evidence)
+    let mut judgement = Judgement::from_parts(silicon, firmware, os, evidence);
+    inference.nx(&mut judgement);
+    judgement.finish()
 }
