@@ -84,3 +84,49 @@ fn text(answer: &CpuAnswer) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(query: &str, format: Format) -> CpuArgs {
+        CpuArgs {
+            query: query.split_whitespace().map(String::from).collect(),
+            format,
+            target: "xcp-ng-8.3".into(),
+        }
+    }
+
+    fn target(id: &str) -> &'static Target {
+        Knowledge::builtin().target(id).expect("known target")
+    }
+
+    #[test]
+    fn text_answer_names_the_generation_and_every_target() {
+        let out = run(&args("Opteron 2218", Format::Text), target("xcp-ng-8.3")).expect("known");
+        assert!(out.contains("Santa Rosa"), "{out}");
+        assert!(out.contains("Which Xen can it run?"));
+        assert!(out.contains("* xcp-ng-8.3"));
+        assert!(out.contains("not-suitable"));
+        for id in ["xen", "xenserver-6.5", "xenserver-8", "xcp-ng-8.2"] {
+            assert!(out.contains(id), "{id} missing");
+        }
+    }
+
+    #[test]
+    fn json_answer_has_features_and_targets() {
+        let out = run(&args("E5-2680 v2", Format::Json), target("xen")).expect("known");
+        let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+        assert_eq!(json["generation"]["id"], "ivy-bridge-ep");
+        assert_eq!(json["targets"]["xen"]["name"], "Xen Project (upstream 4.x)");
+        assert!(json["features"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|f| f["key"] == "hap" && f["answer"] == "yes")));
+    }
+
+    #[test]
+    fn unknown_query_is_a_usage_error_with_a_suggestion() {
+        let error = run(&args("Harpertwon", Format::Text), target("xen")).expect_err("unknown");
+        assert!(error.0.contains("Harpertown"), "{}", error.0);
+    }
+}
