@@ -20,21 +20,51 @@ pub mod score;
 pub mod suggest;
 
 use evidence::Evidence;
+use facts::Facts;
 use knowledge::{Knowledge, Target};
-use report::Report;
+use report::{Report, TargetVerdict, TargetVerdicts};
 
 /// Runs everything after collection: the same path for a live scan, a saved
 /// bundle and imported foreign files.
 pub fn analyze(evidence: &Evidence, knowledge: &Knowledge, target: &Target) -> Report {
-    let facts = decode::decode(evidence);
-    let assessment = assess::assess(&facts, knowledge);
-    let context = checks::Context {
-        facts: &facts,
+    analyze_facts(&decode::decode(evidence), knowledge, target)
+}
+
+/// Everything after decoding. Assessment and checks run once; grading and
+/// scoring, which are cheap, run for every target of the knowledge base so
+/// the report answers "which Xen can this machine run?". `target` picks the
+/// headline verdict and the grading of the findings listed.
+pub fn analyze_facts(facts: &Facts, knowledge: &Knowledge, target: &Target) -> Report {
+    let assessment = assess::assess(facts, knowledge);
+    let context = |target| checks::Context {
+        facts,
         assessment: &assessment,
         knowledge,
         target,
     };
-    let findings = checks::run_all(&context);
-    let score = score::score(&findings, &assessment.capabilities, target);
-    report::build(&facts, &assessment, target, findings, &score)
+    let machine = checks::run_machine(&context(target));
+    let mut verdicts = Vec::with_capacity(knowledge.targets.len());
+    let mut headline = None;
+    for each in &knowledge.targets {
+        let findings = checks::grade(&machine, &context(each));
+        let score = score::score(&findings, &assessment.capabilities, each);
+        verdicts.push((each.id.clone(), TargetVerdict::new(each, &findings, &score)));
+        if each.id == target.id {
+            headline = Some((findings, score));
+        }
+    }
+    // A target from outside the knowledge base is graded on its own.
+    let (findings, score) = headline.unwrap_or_else(|| {
+        let findings = checks::grade(&machine, &context(target));
+        let score = score::score(&findings, &assessment.capabilities, target);
+        (findings, score)
+    });
+    report::build(
+        facts,
+        &assessment,
+        target,
+        findings,
+        &score,
+        TargetVerdicts(verdicts),
+    )
 }

@@ -1,9 +1,10 @@
+use super::{Inference, Judgement};
 use crate::facts::{CpuVendor, Facts};
 use crate::report::{Capability, FirmwareState, OsState, Silicon};
 
 /// Hardware-assisted paging: Intel EPT (visible only in MSR 0x48B) or AMD
 /// NPT (CPUID 0x8000000A). Without it Xen falls back to shadow paging.
-pub fn assess(facts: &Facts, hvm: &Capability) -> Capability {
+pub fn assess(facts: &Facts, hvm: &Capability, inference: &Inference) -> Capability {
     let mut evidence = Vec::new();
     if hvm.silicon == Silicon::No {
         evidence.push("no VT-x/AMD-V, so no EPT/NPT either".into());
@@ -103,5 +104,7 @@ pub fn assess(facts: &Facts, hvm: &Capability) -> Capability {
     } else {
         FirmwareState::Unknown
     };
-    Capability::judge(silicon, firmware, hvm.os, evidence)
+    let mut judgement = Judgement::from_parts(silicon, firmware, hvm.os, evidence);
+    inference.hap(hvm, &mut judgement);
+    judgement.finish()
 }

@@ -1,4 +1,4 @@
-use super::{kernel_version, Judgement, PlatformView};
+use super::{kernel_version, Inference, Judgement, PlatformView};
 use crate::facts::{
     msr_name, CpuVendor, Facts, FeatureControl, MsrControls, VmCr, AMD_VM_CR, IA32_FEATURE_CONTROL,
 };
@@ -12,19 +12,22 @@ const FEAT_CTL_KERNEL: (u32, u32) = (5, 6);
 /// HVM = VT-x or AMD-V. Sources are observed in order of trust: the
 /// control MSRs for firmware, CPUID for the silicon, then what the kernel
 /// reports about firmware.
-pub fn assess(facts: &Facts, platform: &PlatformView) -> Capability {
+pub fn assess(facts: &Facts, platform: &PlatformView, inference: &Inference) -> Capability {
     if platform.kind == Platform::XenDom0 {
-        return assess_under_xen(facts);
+        let mut judgement = assess_under_xen(facts);
+        inference.hvm(&mut judgement);
+        return judgement.finish();
     }
     let mut judgement = Judgement::default();
     from_msr(facts, &mut judgement);
-    from_cpuid(facts, platform, &mut judgement);
+    from_cpuid(facts, platform, inference, &mut judgement);
     from_smbios(facts, &mut judgement);
     from_kernel_cpuinfo(facts, &mut judgement);
+    inference.hvm(&mut judgement);
     judgement.finish()
 }
 
-fn from_cpuid(facts: &Facts, platform: &PlatformView, j: &mut Judgement) {
+fn from_cpuid(facts: &Facts, platform: &PlatformView, inference: &Inference, j: &mut Judgement) {
     let Some(cpu) = &facts.cpu else { return };
     let (vmx, svm) = (cpu.features.vmx, cpu.features.svm);
     let reading = format!(
@@ -37,6 +40,10 @@ fn from_cpuid(facts: &Facts, platform: &PlatformView, j: &mut Judgement) {
     } else if platform.kind == Platform::VirtualMachine {
         j.note(reading);
         j.note("inside a virtual machine the hypervisor decides what CPUID shows: VT-x/AMD-V may be masked");
+    } else if let Some(hidden) = inference.hvm_hidden() {
+        // The generation has VT-x/AMD-V and something explains the clear
+        // bit; the inference, observed last, says so.
+        j.note(format!("{reading} ({})", hidden.reason));
     } else {
         j.observe_silicon(Silicon::No, reading);
     }
@@ -194,7 +201,7 @@ fn from_kernel_cpuinfo(facts: &Facts, j: &mut Judgement) {
 
 /// In dom0 Xen hides VMX/SVM from CPUID; Xen itself says whether it can run
 /// HVM guests.
-fn assess_under_xen(facts: &Facts) -> Capability {
+fn assess_under_xen(facts: &Facts) -> Judgement {
     let mut j = Judgement::default();
     match facts.os.hypervisor_capabilities.as_deref() {
         Some(caps) if caps.contains("hvm") => {
@@ -217,5 +224,5 @@ fn assess_under_xen(facts: &Facts) -> Capability {
             "in dom0 CPUID masks VMX/SVM and /sys/hypervisor/properties/capabilities was not read",
         ),
     }
-    j.finish()
+    j
 }

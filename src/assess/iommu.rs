@@ -1,4 +1,4 @@
-use super::Judgement;
+use super::{Inference, Judgement};
 use crate::facts::{AcpiFacts, Facts, LogEvent, LogOrigin};
 use crate::report::{Capability, FirmwareState, OsState, Silicon};
 
@@ -6,7 +6,7 @@ use crate::report::{Capability, FirmwareState, OsState, Silicon};
 /// table, which firmware publishes only when VT-d/AMD-Vi is enabled in
 /// setup: the table proves silicon and firmware at once. Whether the OS or
 /// Xen uses it comes from `xl info` and the logs, in that order of trust.
-pub fn assess(facts: &Facts) -> Capability {
+pub fn assess(facts: &Facts, inference: &Inference) -> Capability {
     let mut j = Judgement::default();
     match &facts.acpi {
         Some(acpi) => from_acpi(acpi, &mut j),
@@ -17,6 +17,7 @@ pub fn assess(facts: &Facts) -> Capability {
     }
     from_xen(facts, &mut j);
     from_logs(facts, &mut j);
+    inference.iommu(&mut j);
     j.finish()
 }
 
@@ -145,6 +146,13 @@ mod tests {
     use crate::checks::testing::{acpi_with_dmar, event, log};
     use crate::facts::XenFacts;
     use crate::report::CapState;
+
+    /// The capability as the pipeline judges it, generation inference included.
+    fn assess(facts: &Facts) -> Capability {
+        let knowledge = crate::knowledge::Knowledge::builtin();
+        let platform = crate::assess::detect_platform(facts, knowledge);
+        super::assess(facts, &Inference::new(facts, knowledge, &platform))
+    }
 
     #[test]
     fn xen_virt_caps_outweigh_the_linux_log() {

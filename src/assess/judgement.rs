@@ -24,6 +24,26 @@ impl Default for Judgement {
 }
 
 impl Judgement {
+    /// Continues from columns an assessor decided directly, so that less
+    /// trusted sources (inference) can still be observed after them.
+    pub fn from_parts(
+        silicon: Silicon,
+        firmware: FirmwareState,
+        os: OsState,
+        evidence: Vec<String>,
+    ) -> Judgement {
+        Judgement {
+            silicon,
+            firmware,
+            os,
+            evidence,
+        }
+    }
+
+    pub fn into_evidence(self) -> Vec<String> {
+        self.evidence
+    }
+
     pub fn silicon(&self) -> Silicon {
         self.silicon
     }

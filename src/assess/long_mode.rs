@@ -1,9 +1,10 @@
+use super::{Inference, Judgement};
 use crate::facts::Facts;
 use crate::report::{Capability, FirmwareState, OsState, Silicon};
 
 /// Long mode cannot be switched off by firmware, so the silicon answer is
 /// the whole answer; the OS column says whether a 64-bit kernel runs.
-pub fn assess(facts: &Facts) -> Capability {
+pub fn assess(facts: &Facts, inference: &Inference) -> Capability {
     let mut evidence = Vec::new();
     let mut silicon = Silicon::Unknown;
     if let Some(cpu) = &facts.cpu {
@@ -36,5 +37,7 @@ pub fn assess(facts: &Facts) -> Capability {
     } else {
         FirmwareState::Unknown
     };
-    Capability::judge(silicon, firmware, os, evidence)
+    let mut judgement = Judgement::from_parts(silicon, firmware, os, evidence);
+    inference.long_mode(&mut judgement);
+    judgement.finish()
 }

@@ -4,6 +4,7 @@
 
 mod hap;
 mod hvm;
+pub mod inference;
 mod iommu;
 mod judgement;
 mod long_mode;
@@ -11,6 +12,7 @@ mod nx;
 mod platform;
 mod smt;
 
+pub use inference::Inference;
 pub(crate) use iommu::log_line;
 pub use judgement::Judgement;
 pub use platform::{detect as detect_platform, PlatformView};
@@ -27,14 +29,16 @@ pub struct Assessment {
 
 pub fn assess(facts: &Facts, knowledge: &Knowledge) -> Assessment {
     let platform = platform::detect(facts, knowledge);
-    let hvm = hvm::assess(facts, &platform);
+    // The CPU generation, for what the readings leave open; observed last.
+    let inference = Inference::new(facts, knowledge, &platform);
+    let hvm = hvm::assess(facts, &platform, &inference);
     let capabilities = Capabilities {
-        long_mode: long_mode::assess(facts),
-        nx: nx::assess(facts),
-        hap: hap::assess(facts, &hvm),
+        long_mode: long_mode::assess(facts, &inference),
+        nx: nx::assess(facts, &inference),
+        hap: hap::assess(facts, &hvm, &inference),
         hvm,
-        iommu: iommu::assess(facts),
-        smt: smt::assess(facts),
+        iommu: iommu::assess(facts, &inference),
+        smt: smt::assess(facts, &inference),
     };
     Assessment {
         platform,

@@ -1,4 +1,4 @@
-use super::Judgement;
+use super::{Inference, Judgement};
 use crate::facts::{CpuVendor, Facts};
 use crate::report::{Capability, FirmwareState, OsState, Silicon};
 
@@ -6,7 +6,7 @@ use crate::report::{Capability, FirmwareState, OsState, Silicon};
 /// silicon and firmware. A clear bit proves nothing by itself: the CPU may
 /// lack NX or firmware may hide it ("Execute Disable" off). On Intel,
 /// IA32_MISC_ENABLE bit 34 (XD Bit Disable) tells the two apart.
-pub fn assess(facts: &Facts) -> Capability {
+pub fn assess(facts: &Facts, inference: &Inference) -> Capability {
     let mut j = Judgement::default();
     match &facts.cpu {
         Some(cpu) if cpu.features.nx => {
@@ -42,6 +42,7 @@ pub fn assess(facts: &Facts) -> Capability {
         }
         _ => {}
     }
+    inference.nx(&mut j);
     j.finish()
 }
 
@@ -107,6 +108,13 @@ mod tests {
     use crate::facts::MsrControls;
     use crate::report::CapState;
 
+    /// The capability as the pipeline judges it, generation inference included.
+    fn assess(facts: &Facts) -> Capability {
+        let knowledge = crate::knowledge::Knowledge::builtin();
+        let platform = crate::assess::detect_platform(facts, knowledge);
+        super::assess(facts, &Inference::new(facts, knowledge, &platform))
+    }
+
     #[test]
     fn efer_nxe_says_the_kernel_uses_nx() {
         let mut facts = bare_metal(CpuVendor::Intel);
@@ -124,8 +132,9 @@ mod tests {
     }
 
     #[test]
-    fn amd_without_nx_stays_unknown() {
-        // MISC_ENABLE is Intel's: a clear bit 34 proves nothing on AMD.
+    fn amd_without_nx_is_hidden_by_firmware_by_inference() {
+        // MISC_ENABLE is Intel's: a clear bit 34 proves nothing on AMD, but
+        // every AMD64 generation has NX, so the clear bit is firmware's.
         let mut facts = bare_metal(CpuVendor::Amd);
         if let Some(cpu) = &mut facts.cpu {
             cpu.features.nx = false;
@@ -134,6 +143,17 @@ mod tests {
             misc_enable: Some(crate::facts::MiscEnable::from_raw(0)),
             ..MsrControls::default()
         });
-        assert_eq!(assess(&facts).state, CapState::Unknown);
+        let nx = assess(&facts);
+        assert_eq!(nx.state, CapState::DisabledInFirmware);
+        assert!(
+            nx.evidence.iter().any(|e| e.contains("inferred")),
+            "{:?}",
+            nx.evidence
+        );
+        assert!(
+            !nx.evidence.iter().any(|e| e.contains("0x1A0")),
+            "{:?}",
+            nx.evidence
+        );
     }
 }

@@ -1,3 +1,4 @@
+use super::{Inference, Judgement};
 use crate::facts::{CpuVendor, Facts};
 use crate::report::{Capability, FirmwareState, OsState, Silicon};
 
@@ -5,7 +6,7 @@ use crate::report::{Capability, FirmwareState, OsState, Silicon};
 /// have none (Bulldozer modules are counted as cores).
 const AMD_FIRST_SMT_FAMILY: u32 = 0x17;
 
-pub fn assess(facts: &Facts) -> Capability {
+pub fn assess(facts: &Facts, inference: &Inference) -> Capability {
     let mut evidence = Vec::new();
     let mut silicon = Silicon::Unknown;
     // CPUID reports the threads firmware enabled, not what the silicon has:
@@ -55,6 +56,18 @@ pub fn assess(facts: &Facts) -> Capability {
                 }
             }
         }
+    }
+
+    if silicon == Silicon::Unknown {
+        let mut judgement = Judgement::from_parts(
+            silicon,
+            FirmwareState::Unknown,
+            OsState::Unknown,
+            std::mem::take(&mut evidence),
+        );
+        inference.smt(&mut judgement);
+        silicon = judgement.silicon();
+        evidence = judgement.into_evidence();
     }
 
     let os_state = os_state(facts, &mut evidence);

@@ -12,8 +12,10 @@ fn findings_for(tree: &Tree, target: &Target) -> Vec<Finding> {
     crate::analyze(&evidence, Knowledge::builtin(), target).findings
 }
 
+/// XCP-ng 8.3: a target with a published disk minimum (46 GB).
 fn findings(tree: &Tree) -> Vec<Finding> {
-    findings_for(tree, Knowledge::builtin().default_target())
+    let knowledge = Knowledge::builtin();
+    findings_for(tree, knowledge.target("xcp-ng-8.3").expect("target exists"))
 }
 
 fn find<'a>(findings: &'a [Finding], id: &str) -> Option<&'a Finding> {
@@ -43,10 +45,10 @@ fn the_usb_stick_the_probe_booted_from_is_not_the_install_disk() {
     let f = find(&all, "disk-below-minimum").expect("small disk flagged");
     assert_eq!(
         f.detail,
-        "The largest fixed disk has 30.0 GiB; Xen Project (upstream 4.x) needs 46 GiB."
+        "The largest fixed disk has 32.2 GB; XCP-ng 8.3 needs 46 GB."
     );
     assert!(f.evidence.iter().any(|e| e
-        .starts_with("block: sdb 64.0 GiB \"SanDisk Cruzer Blade\" (removable, not counted, USB")));
+        .starts_with("block: sdb 68.7 GB \"SanDisk Cruzer Blade\" (removable, not counted, USB")));
     assert!(f
         .remedy
         .iter()
@@ -69,7 +71,7 @@ fn no_minimum_or_no_block_source_means_no_disk_finding() {
     let tree = Tree::new("checks-tiny-disk");
     tree.sata_disk("sda", GIB_SECTORS);
     let mut target = Knowledge::builtin().default_target().clone();
-    target.min_disk_gb = 0;
+    target.min_disk_gb = None;
     assert!(find(&findings_for(&tree, &target), "disk-below-minimum").is_none());
 
     let bare = crate::collect::procfs::scratch::ScratchDir::new("checks-no-sys");

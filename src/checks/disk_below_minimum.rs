@@ -2,7 +2,8 @@ use super::{sources, Check, Context, Doc, Hit};
 use crate::facts::BlockDevice;
 use crate::report::{Platform, Severity};
 
-const GIB: u64 = 1 << 30;
+/// Installers count decimal gigabytes.
+const GB: u64 = 1_000_000_000;
 /// Disks listed in the evidence before the rest are only counted.
 const LISTED: usize = 8;
 
@@ -27,15 +28,16 @@ pub static CHECK: Check = Check {
 };
 
 fn run(context: &Context) -> Vec<Hit> {
-    let minimum_gib = context.target.min_disk_gb;
+    let Some(minimum_gb) = context.target.min_disk_gb.filter(|&gb| gb > 0) else {
+        return Vec::new();
+    };
     let facts = context.facts;
-    if minimum_gib == 0
-        || context.assessment.platform.kind == Platform::VirtualMachine
+    if context.assessment.platform.kind == Platform::VirtualMachine
         || !sources::read(facts, "block")
     {
         return Vec::new();
     }
-    let minimum = minimum_gib.saturating_mul(GIB);
+    let minimum = minimum_gb.saturating_mul(GB);
     let candidates: Vec<&BlockDevice> = facts
         .storage
         .iter()
@@ -48,10 +50,10 @@ fn run(context: &Context) -> Vec<Hit> {
     let target = &context.target.name;
     let detail = match largest {
         Some(size) => format!(
-            "The largest fixed disk has {}; {target} needs {minimum_gib} GiB.",
-            gib(size)
+            "The largest fixed disk has {}; {target} needs {minimum_gb} GB.",
+            gb(size)
         ),
-        None => format!("No fixed disk was found; {target} needs one of {minimum_gib} GiB."),
+        None => format!("No fixed disk was found; {target} needs one of {minimum_gb} GB."),
     };
     let mut evidence: Vec<String> = facts.storage.iter().take(LISTED).map(describe).collect();
     if facts.storage.len() > LISTED {
@@ -64,7 +66,7 @@ fn run(context: &Context) -> Vec<Hit> {
         evidence.push("block: /sys/block lists no disks".into());
     }
     let mut remedy = vec![format!(
-        "Fit a SATA, SAS or NVMe disk of at least {minimum_gib} GiB for {target}."
+        "Fit a SATA, SAS or NVMe disk of at least {minimum_gb} GB for {target}."
     )];
     let removable_big: Vec<&str> = facts
         .storage
@@ -94,7 +96,7 @@ fn run(context: &Context) -> Vec<Hit> {
 fn describe(d: &BlockDevice) -> String {
     let size = d
         .size_bytes
-        .map(gib)
+        .map(gb)
         .unwrap_or_else(|| "size unknown".into());
     let mut traits = Vec::new();
     if d.removable == Some(true) {
@@ -123,6 +125,6 @@ fn describe(d: &BlockDevice) -> String {
     format!("block: {} {size}{model} ({})", d.name, traits.join(", ")).replace(" ()", "")
 }
 
-fn gib(bytes: u64) -> String {
-    format!("{:.1} GiB", bytes as f64 / GIB as f64)
+fn gb(bytes: u64) -> String {
+    format!("{:.1} GB", bytes as f64 / GB as f64)
 }

@@ -127,11 +127,12 @@ mod tests {
             run_check(&CHECK, &with_vmx(VmxCaps::default(), CpuVendor::Amd)),
             vec![]
         );
-        // A CPU without VT-x has nothing to lack.
+        // A CPU without VT-x in CPUID has no VMX capability MSRs to read.
         let mut no_vtx = with_vmx(VmxCaps::default(), CpuVendor::Intel);
         if let Some(cpu) = &mut no_vtx.cpu {
             cpu.features.vmx = false;
         }
+        no_vtx.vmx = None;
         assert_eq!(run_check(&CHECK, &no_vtx), vec![]);
     }
 }

@@ -33,6 +33,23 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
+    /// What a processor would bring to Xen, before buying the server: a
+    /// brand string, a model number (X5570, "E5-2680 v2", "Opteron 2218")
+    /// or a codename.
+    Cpu(CpuArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CpuArgs {
+    /// The processor; several words are joined (`xenready cpu Opteron 2218`).
+    #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Xen target whose verdict heads the answer (all are listed).
+    #[arg(long, default_value = "xen", value_name = "NAME")]
+    pub target: String,
 }
 
 #[derive(Debug, Clone, Args)]

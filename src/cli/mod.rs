@@ -1,6 +1,7 @@
 //! Command-line glue: parse, run the library pipeline, write the result.
 
 pub mod args;
+mod cpu;
 mod docs;
 
 use anyhow::Context as _;
@@ -37,6 +38,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         }
         Some(Command::Checks { format }) => {
             emit(None, docs::list(format).as_bytes())?;
+            Ok(Outcome { exit_code: 0 })
+        }
+        Some(Command::Cpu(args)) => {
+            let target = target(&args.target)?;
+            emit(None, cpu::run(&args, target)?.as_bytes())?;
             Ok(Outcome { exit_code: 0 })
         }
     }

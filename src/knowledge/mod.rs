@@ -4,12 +4,20 @@
 //! hypervisor signature without reading Rust. `validate` (run by a test)
 //! proves every file parses, every reference resolves and no id repeats.
 
+pub mod brand;
 mod firmware;
+pub mod generations;
 mod hypervisors;
+pub mod lookup;
 mod targets;
 
 pub use firmware::{
-    manufacturer_matches, CpuFamily, FirmwareKnowledge, Setting, SettingInfo, Vendor, VendorSetting,
+    manufacturer_matches, CpuFamily, FirmwareKnowledge, Setting, SettingInfo,
+    Vendor as FirmwareVendor, VendorSetting,
+};
+pub use generations::{
+    BrandRule, Generation, GenerationKnowledge, Identified, Identity, PlatformIommu, Presence,
+    Segment, Vendor, Via,
 };
 pub use hypervisors::{HypervisorKnowledge, SmbiosVmPattern};
 pub use targets::{Target, TargetGrades};
@@ -30,11 +38,13 @@ pub struct Knowledge {
     pub targets: Vec<Target>,
     pub hypervisors: HypervisorKnowledge,
     pub firmware: FirmwareKnowledge,
+    pub generations: GenerationKnowledge,
 }
 
 const TARGETS_TOML: &str = include_str!("../../probes/targets.toml");
 const HYPERVISORS_TOML: &str = include_str!("../../probes/hypervisors.toml");
 const FIRMWARE_TOML: &str = include_str!("../../probes/firmware-settings.toml");
+const GENERATIONS_TOML: &str = include_str!("../../probes/cpu-generations.toml");
 
 impl Knowledge {
     /// Parses and validates the compiled-in data.
@@ -43,6 +53,7 @@ impl Knowledge {
             targets: parse::<targets::TargetsFile>("targets.toml", TARGETS_TOML)?.target,
             hypervisors: parse("hypervisors.toml", HYPERVISORS_TOML)?,
             firmware: parse("firmware-settings.toml", FIRMWARE_TOML)?,
+            generations: parse("cpu-generations.toml", GENERATIONS_TOML)?,
         };
         knowledge.validate()?;
         Ok(knowledge)
@@ -64,7 +75,7 @@ impl Knowledge {
 
     /// The server vendor whose firmware names apply to a machine with this
     /// SMBIOS system manufacturer.
-    pub fn vendor_for(&self, manufacturer: &str) -> Option<&Vendor> {
+    pub fn vendor_for(&self, manufacturer: &str) -> Option<&FirmwareVendor> {
         self.firmware.vendor_for(manufacturer)
     }
 
@@ -76,7 +87,8 @@ impl Knowledge {
     fn validate(&self) -> Result<(), KnowledgeError> {
         targets::validate(&self.targets)?;
         self.hypervisors.validate()?;
-        self.firmware.validate()
+        self.firmware.validate()?;
+        self.generations.validate()
     }
 }
 
@@ -99,5 +111,163 @@ mod tests {
         let knowledge = Knowledge::load().expect("probes/ must be valid");
         assert_eq!(knowledge.default_target().id, "xen");
         assert!(knowledge.hypervisors.cpuid_vendor("KVMKVMKVM").is_some());
+    }
+
+    #[test]
+    fn all_five_targets_in_order_with_their_grades() {
+        use crate::report::Severity;
+        let knowledge = Knowledge::load().expect("probes/ must be valid");
+        let ids: Vec<&str> = knowledge.targets.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "xen",
+                "xenserver-6.5",
+                "xenserver-8",
+                "xcp-ng-8.2",
+                "xcp-ng-8.3"
+            ]
+        );
+        let grade = |target: &str, check: &str| {
+            knowledge
+                .target(target)
+                .map(|t| t.grade(check, Severity::Info))
+        };
+        assert_eq!(grade("xen", "hap-unsupported"), Some(Severity::Limitation));
+        assert_eq!(
+            grade("xcp-ng-8.3", "hap-unsupported"),
+            Some(Severity::Blocker)
+        );
+        assert_eq!(grade("xen", "hvm-unsupported"), Some(Severity::Limitation));
+        assert_eq!(
+            grade("xenserver-8", "hvm-unsupported"),
+            Some(Severity::Blocker)
+        );
+        assert_eq!(
+            grade("xcp-ng-8.3", "hvm-unsupported"),
+            Some(Severity::Blocker)
+        );
+        let xcp83 = knowledge.target("xcp-ng-8.3").expect("xcp-ng-8.3");
+        assert_eq!(xcp83.min_disk_gb, Some(46));
+        assert_eq!(xcp83.min_ram_mib, 2048);
+        assert!(knowledge
+            .target("xen")
+            .is_some_and(|t| t.min_disk_gb.is_none()));
+    }
+
+    #[test]
+    fn generations_parse_with_unique_ids_and_resolving_brand_patterns() {
+        let knowledge = Knowledge::load().expect("probes/ must be valid");
+        let generations = &knowledge.generations;
+        assert!(generations.generation.len() >= 60);
+        // validate() proved uniqueness and references; spot-check the data.
+        for id in [
+            "foster",
+            "gallatin",
+            "nocona",
+            "irwindale",
+            "paxville",
+            "dempsey",
+            "tulsa",
+            "woodcrest",
+            "clovertown",
+            "tigerton",
+            "harpertown",
+            "wolfdale-dp",
+            "dunnington",
+            "nehalem-ep",
+            "nehalem-ex",
+            "lynnfield",
+            "westmere-ep",
+            "westmere-ex",
+            "gulftown",
+            "sandy-bridge",
+            "sandy-bridge-ep",
+            "ivy-bridge-ep",
+            "ivy-bridge-ex",
+            "haswell-ep",
+            "haswell-ex",
+            "broadwell-ep",
+            "broadwell-ex",
+            "skylake-sp",
+            "cascade-lake",
+            "cooper-lake",
+            "ice-lake-sp",
+            "sapphire-rapids",
+            "emerald-rapids",
+            "granite-rapids",
+            "sierra-forest",
+            "k7",
+            "k8-opteron",
+            "k8-rev-f",
+            "barcelona",
+            "shanghai",
+            "istanbul",
+            "magny-cours",
+            "lisbon",
+            "bulldozer",
+            "piledriver",
+            "naples",
+            "rome",
+            "milan",
+            "genoa",
+            "bergamo",
+            "turin",
+            "yonah",
+            "conroe",
+            "conroe-l",
+            "kentsfield",
+            "penryn",
+            "yorkfield",
+            "bloomfield",
+            "westmere-client",
+            "silvermont",
+            "isaiah",
+            "prescott",
+            "northwood",
+            "smithfield",
+            "presler",
+            "cedar-mill",
+        ] {
+            assert!(generations.get(id).is_some(), "generation {id} missing");
+        }
+        assert!(!generations.brand.is_empty());
+    }
+
+    #[test]
+    fn every_instlatx64_fixture_signature_has_a_generation() {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/fixtures/cpuid/instlatx64"
+        );
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let knowledge = Knowledge::load().expect("probes/ must be valid");
+        let mut checked = 0;
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // GenuineIntel00106A2_Nehalem-EP_CPUID.txt: vendor, 7 hex digits of leaf 1 EAX.
+            let (vendor, rest) = match name.get(..12) {
+                Some("GenuineIntel") => (Vendor::Intel, &name[12..]),
+                Some("AuthenticAMD") => (Vendor::Amd, &name[12..]),
+                Some("CentaurHauls") => (Vendor::Centaur, &name[12..]),
+                _ => continue,
+            };
+            let Some(eax) = rest.get(..7).and_then(|h| u32::from_str_radix(h, 16).ok()) else {
+                continue;
+            };
+            // The Palermo dump's file name is its only identity; its CPUID is empty.
+            let (family, model, stepping) = generations::decode_signature(eax);
+            let found = knowledge
+                .generations
+                .by_signature(vendor, family, model, Some(stepping));
+            assert!(
+                !found.is_empty(),
+                "{name}: no generation for family {family:#x} model {model:#x} stepping {stepping}"
+            );
+            checked += 1;
+        }
+        assert!(checked >= 100, "only {checked} fixtures checked");
     }
 }

@@ -19,10 +19,18 @@ pub struct Target {
     pub required: Vec<CapabilityName>,
     pub min_ram_mib: u64,
     pub ram_source: String,
-    /// Smallest fixed disk the product installs on, in GiB (2^30 bytes);
-    /// 0 means no minimum.
+    /// What the product recommends, when it says.
     #[serde(default)]
-    pub min_disk_gb: u64,
+    pub recommended_ram_mib: Option<u64>,
+    /// Smallest install disk in GB (10^9 bytes, as installers count);
+    /// `None` when the product publishes no minimum.
+    #[serde(default)]
+    pub min_disk_gb: Option<u64>,
+    #[serde(default)]
+    pub recommended_disk_gb: Option<u64>,
+    pub disk_source: String,
+    /// Where the CPU requirements and the grades come from.
+    pub source: String,
     #[serde(default)]
     pub grades: TargetGrades,
 }
@@ -49,6 +57,24 @@ pub(super) fn validate(targets: &[Target]) -> Result<(), KnowledgeError> {
     for target in targets {
         if !seen.insert(target.id.as_str()) {
             return Err(invalid(format!("target id `{}` repeats", target.id)));
+        }
+        if target.ram_source.trim().is_empty()
+            || target.disk_source.trim().is_empty()
+            || target.source.trim().is_empty()
+        {
+            return Err(invalid(format!(
+                "target `{}` must say where its figures come from",
+                target.id
+            )));
+        }
+        let below = |minimum: Option<u64>, recommended: Option<u64>| matches!((minimum, recommended), (Some(m), Some(r)) if r < m);
+        if below(Some(target.min_ram_mib), target.recommended_ram_mib)
+            || below(target.min_disk_gb, target.recommended_disk_gb)
+        {
+            return Err(invalid(format!(
+                "target `{}` recommends less than its minimum",
+                target.id
+            )));
         }
         for check_id in target.grades.keys() {
             if crate::checks::find(check_id).is_none() {

@@ -14,6 +14,7 @@ pub fn text(report: &Report, target_name: &str, style: &Style) -> String {
     capabilities(&mut out, report, style);
     findings(&mut out, report, style);
     sources(&mut out, report, style);
+    target_matrix(&mut out, report, style);
     out
 }
 
@@ -249,6 +250,35 @@ fn sources(out: &mut String, report: &Report, style: &Style) {
     if style.symbols == Symbols::Ascii {
         // Keep the last line of a serial console readable after the report.
         let _ = writeln!(out);
+    }
+}
+
+/// One line per Xen target, the report's own target marked: the answer to
+/// "which Xen can this machine run?" from the same findings.
+fn target_matrix(out: &mut String, report: &Report, style: &Style) {
+    if report.targets.is_empty() {
+        return;
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{}", style.bold("Which Xen can this machine run?"));
+    for (id, target) in report.targets.iter() {
+        let (mark, color, _) = verdict_words(target.verdict);
+        let chosen = if id == report.target { "*" } else { " " };
+        let blockers = if target.blockers.is_empty() {
+            String::new()
+        } else {
+            format!("  {}", target.blockers.join(", "))
+        };
+        let verdict = format!("{:<13}", target.verdict.as_str());
+        let _ = writeln!(
+            out,
+            "{} {chosen} {:<14}{:<37}{} {:>3}/100{blockers}",
+            style.mark(mark),
+            for_terminal(id),
+            for_terminal(&target.name),
+            style.paint(&verdict, color),
+            target.score
+        );
     }
 }
 

@@ -1,6 +1,6 @@
 use super::{
     summary, Capabilities, CapabilityName, CpuSummary, Environment, Finding, MachineSummary,
-    Verdict,
+    TargetVerdicts, Verdict,
 };
 use crate::assess::Assessment;
 use crate::evidence::SourceRecord;
@@ -30,6 +30,10 @@ pub struct Report {
     pub capabilities: Capabilities,
     pub findings: Vec<Finding>,
     pub sources: Vec<SourceRecord>,
+    /// Every target's verdict from the same findings, in knowledge order:
+    /// target id → { name, verdict, score, blockers }. Added in schema 1.
+    #[serde(default)]
+    pub targets: TargetVerdicts,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -44,6 +48,7 @@ pub fn build(
     target: &Target,
     findings: Vec<Finding>,
     score: &Score,
+    targets: TargetVerdicts,
 ) -> Report {
     Report {
         schema_version: SCHEMA_VERSION,
@@ -61,5 +66,6 @@ pub fn build(
         capabilities: assessment.capabilities.clone(),
         findings,
         sources: facts.sources.clone(),
+        targets,
     }
 }

@@ -5,12 +5,14 @@
 mod build;
 mod capability;
 mod summary;
+mod targets;
 
 pub use build::{build, Report, SCHEMA_VERSION};
 pub use capability::{
     CapState, Capabilities, Capability, CapabilityName, FirmwareState, OsState, Silicon,
 };
 pub use summary::{CpuSummary, Environment, MachineSummary, Platform};
+pub use targets::{TargetVerdict, TargetVerdicts};
 
 use serde::{Deserialize, Serialize};
 

@@ -87,7 +87,6 @@ fn athlon_k7_cannot_run_xen() {
 }
 
 #[test]
-#[ignore = "EPT absence without MSRs comes from the generation table (h-kb)"]
 fn woodcrest_has_vtx_but_no_ept() {
     let r = snapshot(
         "woodcrest",
@@ -100,7 +99,6 @@ fn woodcrest_has_vtx_but_no_ept() {
 }
 
 #[test]
-#[ignore = "EPT absence without MSRs comes from the generation table (h-kb)"]
 fn clovertown_has_vtx_but_no_ept() {
     let r = snapshot(
         "clovertown",
@@ -111,7 +109,6 @@ fn clovertown_has_vtx_but_no_ept() {
 }
 
 #[test]
-#[ignore = "EPT absence without MSRs comes from the generation table (h-kb)"]
 fn harpertown_has_vtx_but_no_ept() {
     let r = snapshot(
         "harpertown",

@@ -4,4 +4,5 @@
 mod cli;
 mod common;
 mod cpuid_dumps;
+mod inference;
 mod smbios_tables;

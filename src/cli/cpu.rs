@@ -1,0 +1,132 @@
+//! `xenready cpu QUERY`: the pre-purchase lookup. The matching and the
+//! answer are the library's (`knowledge::lookup`); this renders them.
+
+use super::args::{CpuArgs, Format};
+use super::UsageError;
+use std::fmt::Write;
+use xenready::knowledge::lookup::{self, CpuAnswer};
+use xenready::knowledge::{Knowledge, Target};
+use xenready::report::Verdict;
+use xenready::sanitize::for_terminal;
+
+pub fn run(args: &CpuArgs, target: &Target) -> Result<String, UsageError> {
+    let query = args.query.join(" ");
+    let answer = lookup::answer(&query, Knowledge::builtin(), target)
+        .map_err(|e| UsageError(for_terminal(&e.to_string()).into_owned()))?;
+    Ok(match args.format {
+        Format::Json => {
+            let mut text = serde_json::to_string_pretty(&answer).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+        Format::Text => text(&answer),
+    })
+}
+
+fn text(answer: &CpuAnswer) -> String {
+    let mut out = String::new();
+    let g = &answer.generation;
+    let _ = writeln!(out, "{}", for_terminal(&answer.query));
+    let _ = writeln!(
+        out,
+        "  generation  {} {} ({}), {} {}",
+        g.vendor, g.codename, g.series, g.segment, g.launch
+    );
+    if let Some(pattern) = &g.matched_pattern {
+        let _ = writeln!(out, "  matched     brand pattern `{pattern}`");
+    }
+    let _ = writeln!(out, "  source      {}", g.source);
+    if !g.confirmed {
+        let note = g
+            .note
+            .as_deref()
+            .unwrap_or("part of this entry is unconfirmed");
+        let _ = writeln!(out, "  unconfirmed {note}");
+    }
+    let _ = writeln!(
+        out,
+        "\nWhat it brings to Xen (inferred from the generation, no machine read)"
+    );
+    for feature in &answer.features {
+        let _ = writeln!(out, "  {:<26}{}", feature.label, feature.answer.as_str());
+    }
+    let _ = writeln!(out, "\nStill depends on the platform");
+    for line in &answer.depends_on_platform {
+        let _ = writeln!(out, "  - {line}");
+    }
+    let _ = writeln!(out, "\nWhich Xen can it run?");
+    for (id, verdict) in answer.targets.iter() {
+        let head = if id == answer.target { "*" } else { " " };
+        let blockers = if verdict.blockers.is_empty() {
+            String::new()
+        } else {
+            format!("  ({})", verdict.blockers.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "{head} {:<14}{:<36}{:<14}{:>3}/100{blockers}",
+            id,
+            verdict.name,
+            verdict.verdict.as_str(),
+            verdict.score
+        );
+    }
+    if answer
+        .targets
+        .iter()
+        .any(|(_, v)| v.verdict == Verdict::Unknown)
+    {
+        let _ = writeln!(
+            out,
+            "\n`unknown`: the CPU allows it, but only the machine's firmware settings can confirm \
+             it; run xenready on the server itself."
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(query: &str, format: Format) -> CpuArgs {
+        CpuArgs {
+            query: query.split_whitespace().map(String::from).collect(),
+            format,
+            target: "xcp-ng-8.3".into(),
+        }
+    }
+
+    fn target(id: &str) -> &'static Target {
+        Knowledge::builtin().target(id).expect("known target")
+    }
+
+    #[test]
+    fn text_answer_names_the_generation_and_every_target() {
+        let out = run(&args("Opteron 2218", Format::Text), target("xcp-ng-8.3")).expect("known");
+        assert!(out.contains("Santa Rosa"), "{out}");
+        assert!(out.contains("Which Xen can it run?"));
+        assert!(out.contains("* xcp-ng-8.3"));
+        assert!(out.contains("not-suitable"));
+        for id in ["xen", "xenserver-6.5", "xenserver-8", "xcp-ng-8.2"] {
+            assert!(out.contains(id), "{id} missing");
+        }
+    }
+
+    #[test]
+    fn json_answer_has_features_and_targets() {
+        let out = run(&args("E5-2680 v2", Format::Json), target("xen")).expect("known");
+        let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+        assert_eq!(json["generation"]["id"], "ivy-bridge-ep");
+        assert_eq!(json["targets"]["xen"]["name"], "Xen Project (upstream 4.x)");
+        assert!(json["features"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|f| f["key"] == "hap" && f["answer"] == "yes")));
+    }
+
+    #[test]
+    fn unknown_query_is_a_usage_error_with_a_suggestion() {
+        let error = run(&args("Harpertwon", Format::Text), target("xen")).expect_err("unknown");
+        assert!(error.0.contains("Harpertown"), "{}", error.0);
+    }
+}
