@@ -41,19 +41,28 @@ pub struct Knowledge {
     pub generations: GenerationKnowledge,
 }
 
-const TARGETS_TOML: &str = include_str!("../../probes/targets.toml");
-const HYPERVISORS_TOML: &str = include_str!("../../probes/hypervisors.toml");
-const FIRMWARE_TOML: &str = include_str!("../../probes/firmware-settings.toml");
-const GENERATIONS_TOML: &str = include_str!("../../probes/cpu-generations.toml");
+/// A probe file as compiled in: build.rs converts `probes/NAME.toml` to
+/// JSON so the binary carries no TOML parser.
+macro_rules! probe {
+    ($name:literal) => {
+        include_str!(concat!(env!("OUT_DIR"), "/probes/", $name, ".json"))
+    };
+}
+
+/// Every probe file: its TOML name (for messages) and its compiled-in JSON.
+const TARGETS: (&str, &str) = ("targets.toml", probe!("targets"));
+const HYPERVISORS: (&str, &str) = ("hypervisors.toml", probe!("hypervisors"));
+const FIRMWARE: (&str, &str) = ("firmware-settings.toml", probe!("firmware-settings"));
+const GENERATIONS: (&str, &str) = ("cpu-generations.toml", probe!("cpu-generations"));
 
 impl Knowledge {
     /// Parses and validates the compiled-in data.
     pub fn load() -> Result<Knowledge, KnowledgeError> {
         let knowledge = Knowledge {
-            targets: parse::<targets::TargetsFile>("targets.toml", TARGETS_TOML)?.target,
-            hypervisors: parse("hypervisors.toml", HYPERVISORS_TOML)?,
-            firmware: parse("firmware-settings.toml", FIRMWARE_TOML)?,
-            generations: parse("cpu-generations.toml", GENERATIONS_TOML)?,
+            targets: parse::<targets::TargetsFile>(TARGETS)?.target,
+            hypervisors: parse(HYPERVISORS)?,
+            firmware: parse(FIRMWARE)?,
+            generations: parse(GENERATIONS)?,
         };
         knowledge.validate()?;
         Ok(knowledge)
@@ -93,10 +102,9 @@ impl Knowledge {
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(
-    file: &'static str,
-    text: &str,
+    (file, json): (&'static str, &str),
 ) -> Result<T, KnowledgeError> {
-    toml::from_str(text).map_err(|error| KnowledgeError::Parse {
+    serde_json::from_str(json).map_err(|error| KnowledgeError::Parse {
         file,
         message: error.to_string(),
     })
@@ -105,6 +113,31 @@ fn parse<T: for<'de> Deserialize<'de>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The TOML sources deserialise into the same types directly, so a
+    /// mistake in a probe file is reported with its TOML line, not a
+    /// position in the generated JSON.
+    #[test]
+    fn probe_sources_deserialise_from_toml() {
+        fn check<T: for<'de> Deserialize<'de>>(file: &str, text: &str) {
+            if let Err(error) = toml::from_str::<T>(text) {
+                panic!("probes/{file}: {error}");
+            }
+        }
+        check::<targets::TargetsFile>("targets.toml", include_str!("../../probes/targets.toml"));
+        check::<HypervisorKnowledge>(
+            "hypervisors.toml",
+            include_str!("../../probes/hypervisors.toml"),
+        );
+        check::<FirmwareKnowledge>(
+            "firmware-settings.toml",
+            include_str!("../../probes/firmware-settings.toml"),
+        );
+        check::<GenerationKnowledge>(
+            "cpu-generations.toml",
+            include_str!("../../probes/cpu-generations.toml"),
+        );
+    }
 
     #[test]
     fn builtin_knowledge_parses_and_validates() {
