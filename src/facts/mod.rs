@@ -3,12 +3,14 @@
 //! Every field a source could not supply is `None` (or empty). Checks turn a
 //! `None` into *unknown*, never into a pass.
 
+mod boot;
 mod cpu;
 mod firmware;
 mod log;
 mod os;
 mod xen;
 
+pub use boot::{BootEntry, BootFacts, GrubSetting, XenBootLine};
 pub use cpu::{CpuFacts, CpuFeatures, CpuLocation, CpuTopology, CpuVendor, EptCaps, VmxCaps};
 pub use firmware::{
     BaseboardInfo, BiosInfo, ChassisInfo, MemoryArray, MemoryDevice, ProcessorSocket, SmbiosFacts,
@@ -36,6 +38,8 @@ pub struct Facts {
     pub kernel_log: Option<KernelLogFacts>,
     /// Xen's own view, when running in dom0 or imported.
     pub xen: Option<XenFacts>,
+    /// Bootloader entries and the Xen options they carry.
+    pub boot: Option<BootFacts>,
     /// Source outcomes, copied from the Evidence for checks that explain
     /// why something is unknown.
     pub sources: Vec<SourceRecord>,
