@@ -1,9 +1,12 @@
 //! Evidence → Facts. Pure functions, one module per source.
 
+pub mod boot;
 pub mod cpuid;
+pub mod kernel_log;
 pub mod procfs;
 pub mod smbios;
 pub mod vmx;
+pub mod xen;
 
 use crate::evidence::Evidence;
 use crate::facts::Facts;
@@ -17,6 +20,7 @@ pub fn decode(evidence: &Evidence) -> Facts {
         .as_ref()
         .and_then(|raw| smbios::decode(raw, &mut notes));
     let os = procfs::decode(&evidence.files, &mut notes);
+    let signatures = &crate::knowledge::Knowledge::builtin().log_signatures;
     Facts {
         origin: evidence.meta.origin,
         as_root: evidence.meta.as_root,
@@ -24,8 +28,9 @@ pub fn decode(evidence: &Evidence) -> Facts {
         vmx,
         firmware,
         os,
-        kernel_log: None,
-        xen: None,
+        kernel_log: kernel_log::decode(evidence, signatures),
+        xen: xen::decode(evidence),
+        boot: boot::decode(&evidence.files),
         sources: evidence.sources.clone(),
         decode_notes: notes,
     }

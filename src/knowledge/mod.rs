@@ -5,10 +5,14 @@
 //! proves every file parses, every reference resolves and no id repeats.
 
 mod hypervisors;
+mod log_signatures;
 mod targets;
+mod xen_boot_options;
 
 pub use hypervisors::{HypervisorKnowledge, SmbiosVmPattern};
+pub use log_signatures::{LogSignature, LogSignatures, SignaturePattern, CONTRACT_IDS};
 pub use targets::{Target, TargetGrades};
+pub use xen_boot_options::{option_key as xen_option_key, XenBootOption, XenBootOptions};
 
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -25,10 +29,14 @@ pub enum KnowledgeError {
 pub struct Knowledge {
     pub targets: Vec<Target>,
     pub hypervisors: HypervisorKnowledge,
+    pub log_signatures: LogSignatures,
+    pub xen_boot_options: XenBootOptions,
 }
 
 const TARGETS_TOML: &str = include_str!("../../probes/targets.toml");
 const HYPERVISORS_TOML: &str = include_str!("../../probes/hypervisors.toml");
+const LOG_SIGNATURES_TOML: &str = include_str!("../../probes/log-signatures.toml");
+const XEN_BOOT_OPTIONS_TOML: &str = include_str!("../../probes/xen-boot-options.toml");
 
 impl Knowledge {
     /// Parses and validates the compiled-in data.
@@ -36,6 +44,8 @@ impl Knowledge {
         let knowledge = Knowledge {
             targets: parse::<targets::TargetsFile>("targets.toml", TARGETS_TOML)?.target,
             hypervisors: parse("hypervisors.toml", HYPERVISORS_TOML)?,
+            log_signatures: LogSignatures::load(LOG_SIGNATURES_TOML)?,
+            xen_boot_options: parse("xen-boot-options.toml", XEN_BOOT_OPTIONS_TOML)?,
         };
         knowledge.validate()?;
         Ok(knowledge)
@@ -62,7 +72,8 @@ impl Knowledge {
 
     fn validate(&self) -> Result<(), KnowledgeError> {
         targets::validate(&self.targets)?;
-        self.hypervisors.validate()
+        self.hypervisors.validate()?;
+        self.xen_boot_options.validate()
     }
 }
 
@@ -85,5 +96,9 @@ mod tests {
         let knowledge = Knowledge::load().expect("probes/ must be valid");
         assert_eq!(knowledge.default_target().id, "xen");
         assert!(knowledge.hypervisors.cpuid_vendor("KVMKVMKVM").is_some());
+        for id in CONTRACT_IDS {
+            assert!(knowledge.log_signatures.get(id).is_some(), "{id}");
+        }
+        assert!(knowledge.xen_boot_options.knows("nmi=dom0"));
     }
 }
