@@ -2,9 +2,12 @@
 //! readings in the Evidence and records a status for its source; none of
 //! them aborts the run.
 
+pub mod boot;
 pub mod cpuid;
+pub mod kmsg;
 pub mod procfs;
 pub mod smbios;
+pub mod xen;
 
 use crate::evidence::{Evidence, Origin};
 use std::path::PathBuf;
@@ -40,5 +43,8 @@ pub fn collect(options: &CollectOptions) -> Evidence {
     }
     smbios::collect(&mut evidence, &options.root);
     procfs::collect(&mut evidence, &options.root);
+    kmsg::collect(&mut evidence, &options.root);
+    xen::collect(&mut evidence, &options.root);
+    boot::collect(&mut evidence, &options.root);
     evidence
 }
