@@ -89,6 +89,17 @@ pub struct AnalyzeArgs {
     /// SMBIOS: raw DMI table, `dmidecode --dump-bin` file or Windows RSMB.
     #[arg(long, value_name = "FILE")]
     pub dmi: Option<PathBuf>,
+    /// Kernel log: dmesg, dmesg -T, journalctl -k, kern.log or `xl dmesg`
+    /// output. May be repeated.
+    #[arg(long, value_name = "FILE")]
+    pub dmesg: Vec<PathBuf>,
+    /// Output of `xl info` saved in a Xen dom0.
+    #[arg(long = "xl-info", value_name = "FILE")]
+    pub xl_info: Option<PathBuf>,
+    /// Bootloader configuration: extlinux.conf, grub.cfg, menu.lst or
+    /// /etc/default/grub. May be repeated.
+    #[arg(long = "boot-config", value_name = "FILE")]
+    pub boot_config: Vec<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
 }

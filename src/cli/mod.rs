@@ -74,9 +74,14 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
         Some(path) => read_bundle(path)?,
         None => Evidence::new(Origin::Import),
     };
-    if args.bundle.is_none() && args.cpuid.is_none() && args.dmi.is_none() {
+    let nothing_to_import = args.cpuid.is_none()
+        && args.dmi.is_none()
+        && args.dmesg.is_empty()
+        && args.xl_info.is_none()
+        && args.boot_config.is_empty();
+    if args.bundle.is_none() && nothing_to_import {
         return Err(UsageError(
-            "analyze needs a bundle or at least one file to import (--cpuid, --dmi)".into(),
+            "analyze needs a bundle or at least one file to import (--cpuid, --dmi, --dmesg, --xl-info, --boot-config)".into(),
         )
         .into());
     }
@@ -86,6 +91,16 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     }
     if let Some(path) = &args.dmi {
         xenready::import::dmi_file(&mut evidence, path).map_err(import_error)?;
+    }
+    for path in &args.dmesg {
+        xenready::import::dmesg::dmesg_file(&mut evidence, path).map_err(import_error)?;
+    }
+    if let Some(path) = &args.xl_info {
+        xenready::import::xl_info::xl_info_file(&mut evidence, path).map_err(import_error)?;
+    }
+    for path in &args.boot_config {
+        xenready::import::boot_config::boot_config_file(&mut evidence, path)
+            .map_err(import_error)?;
     }
     if evidence.meta.origin == Origin::Import {
         mark_absent_sources(&mut evidence);
@@ -97,7 +112,16 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
 /// absent so the report says what evidence is missing.
 fn mark_absent_sources(evidence: &mut Evidence) {
     use xenready::evidence::SourceStatus;
-    for name in ["cpuid", "msr", "smbios", "procfs", "sysfs"] {
+    for name in [
+        "cpuid",
+        "msr",
+        "smbios",
+        "procfs",
+        "sysfs",
+        "kernel-log",
+        "xen",
+        "boot-config",
+    ] {
         if evidence.source(name).is_none() {
             evidence.record(name, SourceStatus::Absent, "not given to this import");
         }

@@ -3,8 +3,11 @@
 //! decode → checks pipeline as a live scan.
 
 pub mod aida64;
+pub mod boot_config;
 pub mod cpuinfo;
+pub mod dmesg;
 pub mod dmi;
+pub mod xl_info;
 
 use crate::evidence::Evidence;
 use std::path::{Path, PathBuf};
