@@ -10,11 +10,22 @@ mod cpus_missing;
 mod hap_unsupported;
 mod hvm_disabled_in_firmware;
 mod hvm_unsupported;
+mod log_lines;
+mod machine_check_errors;
 mod memory_below_minimum;
+mod memory_errors;
+mod memory_errors_corrected;
+mod memory_errors_uncorrected;
+mod nmi;
+mod nmi_errors_logged;
+mod nmi_panic_logged;
 mod nx_unavailable;
 mod running_in_vm;
 mod smt_disabled;
+mod xen_boot_option_unknown;
+mod xen_cmdline;
 mod xen_dom0;
+mod xen_nmi_policy;
 
 use crate::assess::Assessment;
 use crate::facts::Facts;
@@ -69,6 +80,13 @@ pub static ALL: &[&Check] = &[
     &memory_below_minimum::CHECK,
     &running_in_vm::CHECK,
     &xen_dom0::CHECK,
+    &nmi_panic_logged::CHECK,
+    &xen_nmi_policy::CHECK,
+    &nmi_errors_logged::CHECK,
+    &memory_errors_uncorrected::CHECK,
+    &machine_check_errors::CHECK,
+    &memory_errors_corrected::CHECK,
+    &xen_boot_option_unknown::CHECK,
 ];
 
 pub fn find(id: &str) -> Option<&'static Check> {
