@@ -374,3 +374,65 @@ fn garbage_never_panics_the_pipeline() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn dom0(xl_info: &str, xl_dmesg: Option<&str>) -> Report {
+    let mut evidence = Evidence::new(Origin::Import);
+    evidence
+        .files
+        .insert("/proc/xen/capabilities".into(), "control_d\n".into());
+    evidence.xen = Some(xenready::evidence::XenRaw {
+        xl_info: Some(xl_info.into()),
+        xl_dmesg: xl_dmesg.map(str::to_string),
+    });
+    let knowledge = Knowledge::builtin();
+    xenready::analyze(&evidence, knowledge, knowledge.default_target())
+}
+
+#[test]
+fn in_dom0_xen_virt_caps_decide_hvm_and_hap() {
+    // XenServer 6.5 (Xen 4.4): virt_caps predate the `hap` word.
+    let report = dom0("virt_caps              : hvm hvm_directio\n", None);
+    assert_eq!(report.capabilities.hvm.state, CapState::Available);
+    assert!(has_evidence(
+        &report.capabilities.hvm.evidence,
+        "xl info virt_caps: hvm hvm_directio"
+    ));
+    assert_ne!(report.capabilities.hap.state, CapState::Unsupported);
+
+    let report = dom0(
+        "virt_caps : pv hvm hvm_directio pv_directio hap shadow iommu_hap_pt_share\n",
+        Some("(XEN) HVM: Hardware Assisted Paging (HAP) detected\n"),
+    );
+    assert_eq!(report.capabilities.hvm.state, CapState::Available);
+    assert_eq!(report.capabilities.hap.state, CapState::Available);
+    assert_eq!(report.capabilities.hap.os, OsState::Active);
+
+    let report = dom0(
+        "virt_caps : pv pv_directio shadow\n",
+        Some("(XEN) CPU0: VMX disabled by BIOS.\n"),
+    );
+    assert_eq!(report.capabilities.hvm.state, CapState::DisabledInFirmware);
+    assert!(has_evidence(
+        &report.capabilities.hvm.evidence,
+        "xl dmesg line 1: (XEN) CPU0: VMX disabled by BIOS."
+    ));
+}
+
+#[test]
+fn the_running_xen_command_line_is_judged_when_no_bootloader_file_was_read() {
+    let report = dom0(
+        "virt_caps : hvm hvm_directio\nxen_commandline : dom0_mem=752M,max:752M watchdog nim=ignore\n",
+        Some("(XEN) NMI - PCI system error (SERR)\n"),
+    );
+    let typo = finding(&report, "xen-boot-option-unknown");
+    assert!(typo.is_some_and(|f| has_evidence(
+        &f.evidence,
+        "the running Xen (xl info xen_commandline): dom0_mem=752M,max:752M watchdog nim=ignore"
+    )));
+    let policy = finding(&report, "xen-nmi-policy");
+    assert!(
+        policy.is_some_and(|f| has_evidence(&f.remedy, "the running Xen was booted with")),
+        "{:#?}",
+        report.findings
+    );
+}

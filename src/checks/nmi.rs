@@ -187,3 +187,55 @@ pub fn reason_meaning(reason: u8) -> &'static str {
         (false, false) => "no chipset reason",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{Facts, XenFacts};
+    use crate::knowledge::Knowledge;
+
+    fn running(line: &str) -> Facts {
+        Facts {
+            xen: Some(XenFacts {
+                commandline: Some(line.to_string()),
+                ..XenFacts::default()
+            }),
+            ..Facts::default()
+        }
+    }
+
+    fn policy(line: &str) -> Policy {
+        let facts = running(line);
+        let lines = xen_cmdline::next_boot(&facts);
+        lines.first().map_or(Policy::BuildDefault, Policy::of)
+    }
+
+    #[test]
+    fn xen_reads_only_the_first_letter_and_the_last_option() {
+        assert_eq!(policy("dom0_mem=1G"), Policy::BuildDefault);
+        assert_eq!(policy("nmi=dom0"), Policy::Dom0);
+        assert_eq!(policy("nmi=ignroe"), Policy::Ignore);
+        assert_eq!(policy("nmi=Dom0"), Policy::Fatal);
+        assert_eq!(policy("nmi"), Policy::Fatal);
+        assert_eq!(policy("nmi=dom0 nmi=fatal"), Policy::Fatal);
+        assert_eq!(policy("nmi=fatal nmi=ignore"), Policy::Ignore);
+    }
+
+    #[test]
+    fn fixed_lines_replace_what_is_there() {
+        let options = &Knowledge::builtin().xen_boot_options;
+        for (line, fixed) in [
+            ("dom0_mem=1G nim=ignore", "dom0_mem=1G nmi=ignore"),
+            ("dom0_mem=1G nmi=fatal", "dom0_mem=1G nmi=dom0"),
+            ("dom0_mem=1G", "dom0_mem=1G nmi=dom0"),
+        ] {
+            let facts = running(line);
+            let cmdline = xen_cmdline::next_boot(&facts);
+            let got = cmdline.first().map(|c| fixed_line(c, options).0);
+            assert_eq!(got.as_deref(), Some(fixed));
+        }
+        assert_eq!(reason_meaning(0xb1), "SERR/parity");
+        assert_eq!(reason_meaning(0x71), "IOCHK");
+        assert_eq!(reason_meaning(0x3d), "no chipset reason");
+    }
+}

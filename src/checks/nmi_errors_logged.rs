@@ -60,7 +60,8 @@ fn run(context: &Context) -> Vec<Hit> {
         if events.len() == 1 { "" } else { "s" },
         kinds.join(", ")
     );
-    let reasons = log_lines::distinct(events.iter().filter_map(|e| e.reason), |r| {
+    let reasons = log_lines::distinct(events.iter().filter_map(|e| e.reason).map(u32::from), |r| {
+        let r = u8::try_from(r).unwrap_or_default();
         format!("{r:02x} ({})", nmi::reason_meaning(r))
     });
     if !reasons.is_empty() {

@@ -10,7 +10,6 @@ use crate::evidence::{Evidence, SourceStatus, XenRaw};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const SOURCE: &str = "xen";
@@ -124,8 +123,9 @@ pub enum RunError {
 }
 
 /// Runs `program args` with no input and returns its standard output,
-/// killing it after `timeout`. Output is read on threads while waiting, so
-/// a child that fills its pipe cannot deadlock against the wait.
+/// killing it after `timeout`. The pipes are read non-blocking while
+/// waiting, so a child that fills one cannot deadlock against the wait,
+/// and no thread is needed.
 pub fn run(program: &Path, args: &[&str], timeout: Duration) -> Result<String, RunError> {
     let mut child = Command::new(program)
         .args(args)
@@ -134,14 +134,16 @@ pub fn run(program: &Path, args: &[&str], timeout: Duration) -> Result<String, R
         .stderr(Stdio::piped())
         .spawn()
         .map_err(RunError::Spawn)?;
-    let stdout = drain(child.stdout.take(), OUTPUT_CAP);
-    let stderr = drain(child.stderr.take(), STDERR_CAP);
+    let mut stdout = Pipe::new(child.stdout.take(), OUTPUT_CAP);
+    let mut stderr = Pipe::new(child.stderr.take(), STDERR_CAP);
     let deadline = Instant::now() + timeout;
     let status = loop {
+        stdout.pump();
+        stderr.pump();
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
             Ok(None) if Instant::now() >= deadline => break None,
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
             Err(_) => break None,
         }
     };
@@ -150,13 +152,14 @@ pub fn run(program: &Path, args: &[&str], timeout: Duration) -> Result<String, R
         let _ = child.wait();
         return Err(RunError::Timeout(timeout));
     };
-    // A grandchild holding the pipe open must not hang us either.
-    let grace = Duration::from_millis(500);
-    let out = stdout.recv_timeout(grace).unwrap_or_default();
-    let err = stderr.recv_timeout(grace).unwrap_or_default();
+    // What the child wrote just before exiting. A grandchild that keeps
+    // the pipe open ends this at WouldBlock instead of hanging us.
+    stdout.pump();
+    stderr.pump();
     if status.success() {
-        Ok(out)
+        Ok(stdout.text())
     } else {
+        let err = stderr.text();
         let stderr = err.lines().next().unwrap_or_default().trim().to_string();
         let lower = stderr.to_ascii_lowercase();
         let denied = lower.contains("permission denied") || lower.contains("must be root");
@@ -168,20 +171,57 @@ pub fn run(program: &Path, args: &[&str], timeout: Duration) -> Result<String, R
     }
 }
 
-/// Reads a pipe to its end on a thread, keeping at most `cap` bytes.
-fn drain(pipe: Option<impl Read + Send + 'static>, cap: usize) -> mpsc::Receiver<String> {
-    let (send, receive) = mpsc::channel();
-    if let Some(mut pipe) = pipe {
-        std::thread::spawn(move || {
-            let mut kept = Vec::new();
-            let _ = pipe.by_ref().take(cap as u64).read_to_end(&mut kept);
-            let _ = io::copy(&mut pipe, &mut io::sink());
-            let _ = send.send(String::from_utf8_lossy(&kept).into_owned());
+/// One of the child's output pipes, read without blocking, keeping at
+/// most `cap` bytes and dropping the rest.
+struct Pipe<R> {
+    reader: Option<R>,
+    kept: Vec<u8>,
+    cap: usize,
+}
+
+impl<R: Read + std::os::fd::AsRawFd> Pipe<R> {
+    fn new(reader: Option<R>, cap: usize) -> Self {
+        let reader = reader.filter(|r| {
+            use nix::fcntl::{fcntl, FcntlArg, OFlag};
+            fcntl(r.as_raw_fd(), FcntlArg::F_SETFL(OFlag::O_NONBLOCK)).is_ok()
         });
-    } else {
-        let _ = send.send(String::new());
+        Pipe {
+            reader,
+            kept: Vec::new(),
+            cap,
+        }
     }
-    receive
+
+    /// Reads what is there now; closes the pipe at its end or on error.
+    fn pump(&mut self) {
+        let Some(reader) = self.reader.as_mut() else {
+            return;
+        };
+        let mut chunk = [0u8; 8192];
+        loop {
+            match reader.read(&mut chunk) {
+                Ok(0) => {
+                    self.reader = None;
+                    return;
+                }
+                Ok(n) => {
+                    let room = self.cap.saturating_sub(self.kept.len());
+                    self.kept
+                        .extend_from_slice(chunk.get(..n.min(room)).unwrap_or_default());
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => {
+                    self.reader = None;
+                    return;
+                }
+            }
+        }
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.kept).into_owned()
+    }
 }
 
 #[cfg(test)]

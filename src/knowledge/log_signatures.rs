@@ -58,6 +58,9 @@ pub struct LogSignature {
     pub patterns: Vec<SignaturePattern>,
     /// A line matching any of these is not this signature.
     pub unless: Vec<Pattern>,
+    /// Real lines that decode to this signature and nothing else; a test
+    /// replays them.
+    pub examples: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -82,21 +85,21 @@ struct RawSignature {
     id: String,
     origin: RawOrigin,
     title: String,
-    patterns: Vec<RawPattern>,
+    patterns: Vec<String>,
+    #[serde(default)]
+    multiline: Vec<RawMultiLine>,
     #[serde(default)]
     unless: Vec<String>,
+    examples: Vec<String>,
 }
 
-/// A plain string, or `{ text = "...", then = [...], within = N }`.
+/// `[[signature.multiline]]`: a message printed over several lines.
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum RawPattern {
-    Plain(String),
-    MultiLine {
-        text: String,
-        then: Vec<String>,
-        within: Option<usize>,
-    },
+#[serde(deny_unknown_fields)]
+struct RawMultiLine {
+    text: String,
+    then: Vec<String>,
+    within: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -145,8 +148,11 @@ impl LogSignatures {
                     s.id
                 )));
             }
-            if s.patterns.is_empty() || s.title.trim().is_empty() {
-                return Err(invalid(format!("`{}` needs a title and patterns", s.id)));
+            if s.patterns.is_empty() || s.title.trim().is_empty() || s.examples.is_empty() {
+                return Err(invalid(format!(
+                    "`{}` needs a title, patterns and examples",
+                    s.id
+                )));
             }
         }
         if let Some(missing) = CONTRACT_IDS.iter().find(|id| !seen.contains(*id)) {
@@ -163,27 +169,25 @@ fn compile(raw: RawSignature) -> Result<LogSignature, KnowledgeError> {
         Pattern::compile(p).map_err(|e| invalid(format!("signature `{}`: {e}", raw.id)))
     };
     let mut patterns = Vec::new();
-    for p in &raw.patterns {
-        patterns.push(match p {
-            RawPattern::Plain(text) => SignaturePattern {
-                pattern: one(text)?,
-                then: Vec::new(),
-                within: DEFAULT_WITHIN,
-            },
-            RawPattern::MultiLine { text, then, within } => {
-                let within = within.unwrap_or(DEFAULT_WITHIN);
-                if within == 0 || within > MAX_WITHIN || then.is_empty() {
-                    return Err(invalid(format!(
-                        "signature `{}`: `{text}` needs a `then` list and within 1..={MAX_WITHIN}",
-                        raw.id
-                    )));
-                }
-                SignaturePattern {
-                    pattern: one(text)?,
-                    then: then.iter().map(|t| one(t)).collect::<Result<_, _>>()?,
-                    within,
-                }
-            }
+    for text in &raw.patterns {
+        patterns.push(SignaturePattern {
+            pattern: one(text)?,
+            then: Vec::new(),
+            within: DEFAULT_WITHIN,
+        });
+    }
+    for m in &raw.multiline {
+        let within = m.within.unwrap_or(DEFAULT_WITHIN);
+        if within == 0 || within > MAX_WITHIN || m.then.is_empty() {
+            return Err(invalid(format!(
+                "signature `{}`: `{}` needs a `then` list and within 1..={MAX_WITHIN}",
+                raw.id, m.text
+            )));
+        }
+        patterns.push(SignaturePattern {
+            pattern: one(&m.text)?,
+            then: m.then.iter().map(|t| one(t)).collect::<Result<_, _>>()?,
+            within,
         });
     }
     Ok(LogSignature {
@@ -199,6 +203,7 @@ fn compile(raw: RawSignature) -> Result<LogSignature, KnowledgeError> {
         },
         id: raw.id,
         title: raw.title,
+        examples: raw.examples,
     })
 }
 
@@ -221,6 +226,7 @@ id = "mce"
 origin = "linux"
 title = "machine check"
 patterns = ["Machine check events logged"]
+examples = ["Machine check events logged"]
 "#;
         let err = LogSignatures::load(text).err().map(|e| e.to_string());
         assert!(
@@ -237,6 +243,7 @@ id = "mce"
 origin = "linux"
 title = "machine check"
 patterns = ["%d events"]
+examples = ["1 events"]
 "#;
         let err = LogSignatures::load(text).err().map(|e| e.to_string());
         assert!(
@@ -254,6 +261,7 @@ id = "xen-nmi-fatal"
 origin = "linux"
 title = "x"
 patterns = ["FATAL TRAP"]
+examples = ["FATAL TRAP"]
 "#;
         let err = LogSignatures::load(text).err().map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.contains("origin")));

@@ -12,7 +12,7 @@ mod xen_boot_options;
 pub use hypervisors::{HypervisorKnowledge, SmbiosVmPattern};
 pub use log_signatures::{LogSignature, LogSignatures, SignaturePattern, CONTRACT_IDS};
 pub use targets::{Target, TargetGrades};
-pub use xen_boot_options::{option_key as xen_option_key, XenBootOption, XenBootOptions};
+pub use xen_boot_options::{option_key as xen_option_key, HistoricalOption, XenBootOptions};
 
 use serde::Deserialize;
 use std::sync::OnceLock;

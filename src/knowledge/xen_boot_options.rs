@@ -9,20 +9,34 @@ const FILE: &str = "xen-boot-options.toml";
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct XenBootOptions {
-    pub option: Vec<XenBootOption>,
+    /// Names in Xen's current documentation.
+    pub known: Vec<String>,
+    /// Prefixes: every name starting with one is known.
+    pub families: Vec<String>,
+    /// Names from older Xen versions, with where they come from.
+    #[serde(default)]
+    pub historical: Vec<HistoricalOption>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct XenBootOption {
+pub struct HistoricalOption {
     pub name: String,
-    /// A family: every name starting with `name` is known.
-    #[serde(default)]
-    pub prefix: bool,
-    pub note: Option<String>,
+    pub note: String,
 }
 
+/// Not an option: Debian's grub scripts write it where multiboot expects
+/// the image name, and Xen skips it.
+const PLACEHOLDER: &str = "placeholder";
+
 impl XenBootOptions {
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.known
+            .iter()
+            .map(String::as_str)
+            .chain(self.historical.iter().map(|h| h.name.as_str()))
+    }
+
     /// Whether Xen knows the option `token` (`nmi=dom0`, `no-hap`,
     /// `ivrs_hpet[0]=0:14.0`), compared the way Xen's parse_params() does:
     /// the name before `=` (and before a `[` of an indexed option), with or
@@ -30,24 +44,18 @@ impl XenBootOptions {
     pub fn knows(&self, token: &str) -> bool {
         let key = option_key(token);
         let plain = key.strip_prefix("no-").unwrap_or(key);
-        self.option.iter().any(|o| {
-            if o.prefix {
-                key.starts_with(&o.name) || plain.starts_with(&o.name)
-            } else {
-                o.name == key || o.name == plain
-            }
-        })
+        self.names().any(|n| n == key || n == plain)
+            || self
+                .families
+                .iter()
+                .any(|f| key.starts_with(f.as_str()) || plain.starts_with(f.as_str()))
     }
 
     /// The known option `token` most likely meant, as a whole token with
     /// the value kept (`nim=ignore` → `nmi=ignore`).
     pub fn did_you_mean(&self, token: &str) -> Option<String> {
         let key = option_key(token);
-        let names = self
-            .option
-            .iter()
-            .filter(|o| !o.prefix && o.name != "placeholder")
-            .map(|o| o.name.as_str());
+        let names = self.names().filter(|n| *n != PLACEHOLDER);
         let name = crate::suggest::closest(key, names)?;
         Some(match token.split_once('=') {
             Some((_, value)) => format!("{name}={value}"),
@@ -57,16 +65,15 @@ impl XenBootOptions {
 
     pub(super) fn validate(&self) -> Result<(), KnowledgeError> {
         let mut seen = BTreeSet::new();
-        for o in &self.option {
-            let sane = !o.name.is_empty()
-                && !o.name.contains(['=', ' '])
-                && o.name
+        for name in self.names().chain(self.families.iter().map(String::as_str)) {
+            let sane = !name.is_empty()
+                && name
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-            if !sane || !seen.insert(o.name.as_str()) {
+            if !sane || !seen.insert(name) {
                 return Err(KnowledgeError::Invalid {
                     file: FILE,
-                    message: format!("option `{}` repeats or is not an option name", o.name),
+                    message: format!("option `{name}` repeats or is not an option name"),
                 });
             }
         }

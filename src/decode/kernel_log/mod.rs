@@ -135,8 +135,9 @@ fn follow(
     let mut taken: Vec<&str> = Vec::new();
     for k in index + 1..=index + pattern.within {
         let record = prefix::parse(lines.get(k)?, input.xen_console);
+        // Another program's syslog line between two kernel lines.
         if record.writer == Writer::Other {
-            return None;
+            continue;
         }
         let message = record.message.trim();
         taken.push(message);

@@ -8,7 +8,6 @@
 use super::pattern::Captures;
 use crate::facts::LogOrigin;
 use crate::knowledge::LogSignature;
-use std::collections::HashMap;
 
 /// Messages longer than this are matched on their first part only: no
 /// kernel line worth recognising is longer, and a hostile one cannot make
@@ -18,7 +17,8 @@ pub const MATCH_LIMIT: usize = 2048;
 pub struct Scanner<'k> {
     signatures: &'k [LogSignature],
     starts: Vec<u64>,
-    index: HashMap<u16, Vec<(usize, usize)>>,
+    /// (first two bytes, signature, pattern), sorted.
+    index: Vec<(u16, usize, usize)>,
 }
 
 /// A signature pattern that matched a message.
@@ -34,17 +34,18 @@ pub struct Hit {
 impl<'k> Scanner<'k> {
     pub fn new(signatures: &'k [LogSignature]) -> Self {
         let mut starts = vec![0u64; 1024];
-        let mut index: HashMap<u16, Vec<(usize, usize)>> = HashMap::new();
+        let mut index = Vec::new();
         for (s, signature) in signatures.iter().enumerate() {
             for (p, pattern) in signature.patterns.iter().enumerate() {
                 if let Some(key) = pair(pattern.pattern.prefix()) {
                     if let Some(word) = starts.get_mut(usize::from(key) / 64) {
                         *word |= 1 << (key % 64);
                     }
-                    index.entry(key).or_default().push((s, p));
+                    index.push((key, s, p));
                 }
             }
         }
+        index.sort_unstable();
         Scanner {
             signatures,
             starts,
@@ -73,7 +74,9 @@ impl<'k> Scanner<'k> {
             if !present {
                 continue;
             }
-            for &(s, p) in self.index.get(&key).map(Vec::as_slice).unwrap_or_default() {
+            let from = self.index.partition_point(|&(k, _, _)| k < key);
+            let to = self.index.partition_point(|&(k, _, _)| k <= key);
+            for &(_, s, p) in self.index.get(from..to).unwrap_or_default() {
                 let Some(signature) = self.signatures.get(s) else {
                     continue;
                 };

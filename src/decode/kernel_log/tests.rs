@@ -41,6 +41,20 @@ fn lines_of(facts: &KernelLogFacts, id: &str) -> Vec<u64> {
     facts.events(id).map(|e| e.line).collect()
 }
 
+/// The knowledge test of probes/log-signatures.toml: every example line
+/// decodes to its own signature and to nothing else, so a new wording
+/// added to the file cannot shadow an older one unnoticed.
+#[test]
+fn every_signature_example_decodes_to_its_signature() {
+    for signature in &Knowledge::builtin().log_signatures.signatures {
+        for example in &signature.examples {
+            let facts = decode_text(example);
+            let ids: Vec<&str> = facts.events.iter().map(|e| e.id.as_str()).collect();
+            assert_eq!(ids, vec![signature.id.as_str()], "example {example:?}");
+        }
+    }
+}
+
 #[test]
 fn poweredge_2950_kvm_disabled_by_bios_nine_times_and_nothing_else() {
     let facts = decode_text(&fixture(
@@ -327,6 +341,16 @@ fn panics_and_kernel_wordings_of_kvm_and_feat_ctl() {
             ("kvm-active", None),
         ]
     );
+}
+
+#[test]
+fn a_continuation_is_found_past_another_program_s_line() {
+    let facts = decode_text(
+        "Mar  3 02:14:07 h kernel: Uhhuh. NMI received for unknown reason b1 on CPU 0.\n\
+         Mar  3 02:14:07 h smartd[1]: Device: /dev/sda, SMART Health Status: OK\n\
+         Mar  3 02:14:07 h kernel: You have some hardware problem, likely on the PCI bus.\n",
+    );
+    assert_eq!(events(&facts), vec![("nmi-serr", 1)]);
 }
 
 #[test]
