@@ -30,7 +30,7 @@ pub fn analyze(evidence: &Evidence, knowledge: &Knowledge, target: &Target) -> R
     analyze_facts(&decode::decode(evidence), knowledge, target)
 }
 
-/// Everything after decoding. Assessment and checks run once; grading and
+/// Everything after decoding. The assessment runs once; checks, grading and
 /// scoring, which are cheap, run for every target of the knowledge base so
 /// the report answers "which Xen can this machine run?". `target` picks the
 /// headline verdict and the grading of the findings listed.
@@ -42,11 +42,10 @@ pub fn analyze_facts(facts: &Facts, knowledge: &Knowledge, target: &Target) -> R
         knowledge,
         target,
     };
-    let machine = checks::run_machine(&context(target));
     let mut verdicts = Vec::with_capacity(knowledge.targets.len());
     let mut headline = None;
     for each in &knowledge.targets {
-        let findings = checks::grade(&machine, &context(each));
+        let findings = checks::run_all(&context(each));
         let score = score::score(&findings, &assessment.capabilities, each);
         verdicts.push((each.id.clone(), TargetVerdict::new(each, &findings, &score)));
         if each.id == target.id {
@@ -55,7 +54,7 @@ pub fn analyze_facts(facts: &Facts, knowledge: &Knowledge, target: &Target) -> R
     }
     // A target from outside the knowledge base is graded on its own.
     let (findings, score) = headline.unwrap_or_else(|| {
-        let findings = checks::grade(&machine, &context(target));
+        let findings = checks::run_all(&context(target));
         let score = score::score(&findings, &assessment.capabilities, target);
         (findings, score)
     });

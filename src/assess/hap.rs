@@ -98,13 +98,73 @@ pub fn assess(facts: &Facts, hvm: &Capability, inference: &Inference) -> Capabil
         }
         _ => evidence.push("no CPUID evidence of EPT or NPT".into()),
     }
+    let mut os = hvm.os;
+    from_xen_and_logs(facts, &mut silicon, &mut os, &mut evidence);
     // EPT/NPT have no firmware switch of their own: they follow VT-x/AMD-V.
     let firmware = if silicon == Silicon::Yes {
         hvm.firmware
     } else {
         FirmwareState::Unknown
     };
-    let mut judgement = Judgement::from_parts(silicon, firmware, hvm.os, evidence);
+    let mut judgement = Judgement::from_parts(silicon, firmware, os, evidence);
     inference.hap(hvm, &mut judgement);
     judgement.finish()
+}
+
+/// What Xen (`xl info` virt_caps, its console) and KVM say about HAP.
+/// They decide the silicon only where CPUID and MSRs left it open, and
+/// they tell whether a hypervisor actually uses it.
+fn from_xen_and_logs(
+    facts: &Facts,
+    silicon: &mut Silicon,
+    os: &mut OsState,
+    evidence: &mut Vec<String>,
+) {
+    let mut learn = |value: Silicon, used: OsState, line: String| {
+        if *silicon == Silicon::Unknown {
+            *silicon = value;
+        }
+        if used != OsState::Unknown {
+            *os = used;
+        }
+        evidence.push(line);
+    };
+    if let Some(xen) = facts.xen.as_ref().filter(|x| !x.virt_caps.is_empty()) {
+        let caps = xen.virt_caps.join(" ");
+        if xen.has_cap("hap") {
+            learn(
+                Silicon::Yes,
+                OsState::Active,
+                format!("xl info virt_caps: {caps} (Xen uses HAP)"),
+            );
+        } else if xen.has_cap("shadow") {
+            // Xen 4.13+ lists `hap` when it can use it; older ones never do.
+            learn(
+                Silicon::Unknown,
+                OsState::Inactive,
+                format!("xl info virt_caps: {caps} (no hap: Xen pages HVM guests in software)"),
+            );
+        }
+    }
+    let Some(log) = &facts.kernel_log else { return };
+    for event in &log.events {
+        let line = super::hvm::log_line(event);
+        match event.id.as_str() {
+            "xen-hap-detected" => learn(Silicon::Yes, OsState::Active, line),
+            "xen-hap-disabled" => learn(
+                Silicon::Yes,
+                OsState::Inactive,
+                format!("{line} (Xen was booted with hap=0)"),
+            ),
+            "xen-hap-not-detected" => learn(Silicon::No, OsState::Inactive, line),
+            "kvm-active" if event.text.contains("Nested Paging enabled") => {
+                learn(
+                    Silicon::Yes,
+                    OsState::Active,
+                    format!("{line} (KVM uses NPT)"),
+                );
+            }
+            _ => {}
+        }
+    }
 }

@@ -1,6 +1,7 @@
 use super::{kernel_version, Inference, Judgement, PlatformView};
 use crate::facts::{
-    msr_name, CpuVendor, Facts, FeatureControl, MsrControls, VmCr, AMD_VM_CR, IA32_FEATURE_CONTROL,
+    msr_name, CpuVendor, Facts, FeatureControl, LogEvent, MsrControls, VmCr, AMD_VM_CR,
+    IA32_FEATURE_CONTROL,
 };
 use crate::report::{Capability, FirmwareState, OsState, Platform, Silicon};
 
@@ -22,6 +23,7 @@ pub fn assess(facts: &Facts, platform: &PlatformView, inference: &Inference) -> 
     from_msr(facts, &mut judgement);
     from_cpuid(facts, platform, inference, &mut judgement);
     from_smbios(facts, &mut judgement);
+    from_kernel_log(facts, &mut judgement);
     from_kernel_cpuinfo(facts, &mut judgement);
     inference.hvm(&mut judgement);
     judgement.finish()
@@ -175,6 +177,96 @@ fn from_smbios(facts: &Facts, j: &mut Judgement) {
     }
 }
 
+/// Log ids saying firmware locked VT-x/AMD-V off (Linux, then Xen).
+const LOG_DISABLED: [&str; 3] = [
+    "virt-disabled-by-bios",
+    "xen-vmx-disabled",
+    "xen-svm-disabled",
+];
+/// Log ids proving the hypervisor extensions work (KVM or Xen loaded them).
+const LOG_ACTIVE: [&str; 2] = ["kvm-active", "xen-hvm-enabled"];
+/// How many log lines a judgement quotes before it only counts.
+const QUOTED_LINES: usize = 3;
+
+/// The kernel reports firmware state only for a CPU whose CPUID has the
+/// extension (feat_ctl.c and KVM check CPUID first), so a "disabled by
+/// BIOS" line also proves the silicon. When a log spans several boots
+/// (kern.log), the latest word counts: it is observed first.
+fn from_kernel_log(facts: &Facts, j: &mut Judgement) {
+    let Some(log) = &facts.kernel_log else { return };
+    let disabled: Vec<&LogEvent> = log
+        .events
+        .iter()
+        .filter(|e| LOG_DISABLED.contains(&e.id.as_str()))
+        .collect();
+    let active: Vec<&LogEvent> = log
+        .events
+        .iter()
+        .filter(|e| LOG_ACTIVE.contains(&e.id.as_str()))
+        .collect();
+    let latest = |events: &[&LogEvent]| events.iter().map(|e| log_position(log, e)).max();
+    let disabled_first = match (latest(&disabled), latest(&active)) {
+        (Some(d), Some(a)) => d > a,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    let observe_disabled = |j: &mut Judgement| {
+        let Some(first) = disabled.first() else {
+            return;
+        };
+        j.observe_silicon(
+            Silicon::Yes,
+            "kernel log: the CPU has VT-x/AMD-V (the kernel reports a firmware lock only when CPUID shows the extension)",
+        );
+        j.observe_firmware(FirmwareState::Disabled, log_line(first));
+        quote_more(j, &disabled);
+    };
+    let observe_active = |j: &mut Judgement| {
+        let Some(first) = active.first() else { return };
+        j.observe_firmware(FirmwareState::Enabled, log_line(first));
+        j.observe_os(
+            OsState::Active,
+            "kernel log: a hypervisor (KVM or Xen) loaded and uses VT-x/AMD-V",
+        );
+        quote_more(j, &active);
+    };
+    if disabled_first {
+        observe_disabled(j);
+        observe_active(j);
+    } else {
+        observe_active(j);
+        observe_disabled(j);
+    }
+}
+
+/// Orders events across logs: later logs were read later, later lines
+/// were written later.
+fn log_position(log: &crate::facts::KernelLogFacts, event: &LogEvent) -> (usize, u64) {
+    let source = log
+        .sources
+        .iter()
+        .position(|s| *s == event.source)
+        .unwrap_or(0);
+    (source, event.line)
+}
+
+pub(crate) fn log_line(event: &LogEvent) -> String {
+    format!("{} line {}: {}", event.source, event.line, event.text)
+}
+
+fn quote_more(j: &mut Judgement, events: &[&LogEvent]) {
+    for event in events.iter().skip(1).take(QUOTED_LINES - 1) {
+        j.note(log_line(event));
+    }
+    if events.len() > QUOTED_LINES {
+        let last = events.last().map(|e| e.line).unwrap_or_default();
+        j.note(format!(
+            "... {} more such lines, the last at line {last}",
+            events.len() - QUOTED_LINES
+        ));
+    }
+}
+
 fn from_kernel_cpuinfo(facts: &Facts, j: &mut Judgement) {
     let Some(cpu) = &facts.cpu else { return };
     if cpu.vendor != CpuVendor::Intel || !cpu.features.vmx {
@@ -203,6 +295,8 @@ fn from_kernel_cpuinfo(facts: &Facts, j: &mut Judgement) {
 /// HVM guests.
 fn assess_under_xen(facts: &Facts) -> Judgement {
     let mut j = Judgement::default();
+    from_xl_info(facts, &mut j);
+    from_kernel_log(facts, &mut j);
     match facts.os.hypervisor_capabilities.as_deref() {
         Some(caps) if caps.contains("hvm") => {
             let reading = format!(
@@ -220,9 +314,31 @@ fn assess_under_xen(facts: &Facts) -> Judgement {
                 caps.trim()
             ),
         ),
+        None if facts.xen.as_ref().is_some_and(|x| !x.virt_caps.is_empty()) => {}
         None => j.note(
             "in dom0 CPUID masks VMX/SVM and /sys/hypervisor/properties/capabilities was not read",
         ),
     }
     j
+}
+
+/// `xl info` virt_caps: Xen's own word on what it can run.
+fn from_xl_info(facts: &Facts, j: &mut Judgement) {
+    let Some(xen) = facts.xen.as_ref().filter(|x| !x.virt_caps.is_empty()) else {
+        return;
+    };
+    let caps = xen.virt_caps.join(" ");
+    if xen.has_cap("hvm") {
+        j.observe_silicon(Silicon::Yes, format!("xl info virt_caps: {caps}"));
+        j.observe_firmware(
+            FirmwareState::Enabled,
+            "Xen enabled VT-x/AMD-V (hvm in virt_caps)",
+        );
+        j.observe_os(OsState::Active, "Xen runs HVM guests");
+    } else {
+        j.observe_os(
+            OsState::Inactive,
+            format!("xl info virt_caps: {caps} (no hvm: the CPU lacks VT-x/AMD-V or firmware disabled it)"),
+        );
+    }
 }

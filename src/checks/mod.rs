@@ -15,9 +15,17 @@ mod iommu_absent;
 mod iommu_disabled;
 mod iommu_firmware_bug;
 mod iommu_interrupt_remapping_unavailable;
+mod log_lines;
+mod machine_check_errors;
 mod memory_below_minimum;
+mod memory_errors;
+mod memory_errors_corrected;
+mod memory_errors_uncorrected;
 mod msr_inconsistent_across_cpus;
 mod network_link_down;
+mod nmi;
+mod nmi_errors_logged;
+mod nmi_panic_logged;
 mod no_network_interface;
 mod nx_disabled_in_firmware;
 mod nx_unavailable;
@@ -26,7 +34,10 @@ mod running_in_vm;
 mod smt_disabled;
 mod sources;
 mod unrestricted_guest_unsupported;
+mod xen_boot_option_unknown;
+mod xen_cmdline;
 mod xen_dom0;
+mod xen_nmi_policy;
 
 #[cfg(test)]
 mod firmware_tests;
@@ -96,78 +107,39 @@ pub static ALL: &[&Check] = &[
     &network_link_down::CHECK,
     &running_in_vm::CHECK,
     &xen_dom0::CHECK,
+    &nmi_panic_logged::CHECK,
+    &xen_nmi_policy::CHECK,
+    &nmi_errors_logged::CHECK,
+    &memory_errors_uncorrected::CHECK,
+    &machine_check_errors::CHECK,
+    &memory_errors_corrected::CHECK,
+    &xen_boot_option_unknown::CHECK,
 ];
 
 pub fn find(id: &str) -> Option<&'static Check> {
     ALL.iter().copied().find(|c| c.id == id)
 }
 
-/// Checks whose result depends on the target they are graded for: they read
-/// `context.target` (a minimum RAM or disk size). They run once per target;
-/// every other check runs once per machine and is only graded per target.
-/// A check that reads `context.target` must be listed here (a test runs
-/// every other check against every target and compares).
-pub static PER_TARGET: &[&str] = &["memory-below-minimum"];
-
-fn per_target(check: &Check) -> bool {
-    PER_TARGET.contains(&check.id)
-}
-
-/// What a check found, before grading.
-#[derive(Clone)]
-pub struct Found {
-    pub check: &'static Check,
-    pub hit: Hit,
-}
-
-/// Runs the checks that do not depend on the target, once for the machine.
-pub fn run_machine(context: &Context) -> Vec<Found> {
-    ALL.iter()
-        .copied()
-        .filter(|check| !per_target(check))
-        .flat_map(|check| {
-            (check.run)(context)
-                .into_iter()
-                .map(move |hit| Found { check, hit })
-        })
-        .collect()
-}
-
-/// Grades the machine's findings for `context.target` and adds those of the
-/// per-target checks; worst first, then in check order.
-pub fn grade(machine: &[Found], context: &Context) -> Vec<Finding> {
-    let targeted: Vec<Found> = ALL
+/// Runs every check for one target; findings come out worst first, then in
+/// check order. Checks are pure and cheap, so running them once per target
+/// (for the target matrix) costs nothing worth a second code path.
+pub fn run_all(context: &Context) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = ALL
         .iter()
-        .copied()
-        .filter(|check| per_target(check))
         .flat_map(|check| {
-            (check.run)(context)
-                .into_iter()
-                .map(move |hit| Found { check, hit })
-        })
-        .collect();
-    let order = |check: &Check| ALL.iter().position(|c| c.id == check.id);
-    let mut all: Vec<&Found> = machine.iter().chain(&targeted).collect();
-    all.sort_by_key(|found| order(found.check));
-    let mut findings: Vec<Finding> = all
-        .into_iter()
-        .map(|found| Finding {
-            id: found.check.id.to_string(),
-            severity: context.target.grade(found.check.id, found.check.severity),
-            title: found.check.title.to_string(),
-            detail: found.hit.detail.clone(),
-            evidence: found.hit.evidence.clone(),
-            remedy: found.hit.remedy.clone(),
+            let severity = context.target.grade(check.id, check.severity);
+            (check.run)(context).into_iter().map(move |hit| Finding {
+                id: check.id.to_string(),
+                severity,
+                title: check.title.to_string(),
+                detail: hit.detail,
+                evidence: hit.evidence,
+                remedy: hit.remedy,
+            })
         })
         .collect();
     findings.sort_by_key(|f| f.severity);
     findings
-}
-
-/// Runs every check for one target; findings come out worst first, then in
-/// check order.
-pub fn run_all(context: &Context) -> Vec<Finding> {
-    grade(&run_machine(context), context)
 }
 
 #[cfg(test)]
@@ -199,63 +171,6 @@ mod tests {
             ] {
                 assert!(text.len() > 20, "{} has a thin doc section", check.id);
             }
-        }
-    }
-
-    #[test]
-    fn per_target_checks_exist() {
-        for id in PER_TARGET {
-            assert!(
-                find(id).is_some(),
-                "{id} is listed in PER_TARGET but not a check"
-            );
-        }
-    }
-
-    /// A check outside PER_TARGET must give the same hits whatever the
-    /// target: run them all on a small machine with every capability missing.
-    #[test]
-    fn machine_checks_do_not_read_the_target() {
-        use crate::facts::{CpuFacts, CpuFeatures, CpuVendor, Facts};
-        let knowledge = crate::knowledge::Knowledge::builtin();
-        let mut facts = Facts::default();
-        facts.os.mem_total_kib = Some(512 * 1024);
-        facts.cpu = Some(CpuFacts {
-            vendor: CpuVendor::Intel,
-            vendor_id: "GenuineIntel".into(),
-            brand: Some("Intel(R) Xeon(R) CPU 5160 @ 3.00GHz".into()),
-            family: 6,
-            model: 0x0F,
-            stepping: 6,
-            signature: 0x6F6,
-            max_basic_leaf: 0xA,
-            max_extended_leaf: 0x8000_0008,
-            features: CpuFeatures {
-                long_mode: true,
-                vmx: true,
-                ..CpuFeatures::default()
-            },
-            hypervisor_vendor: None,
-            topology: Default::default(),
-            locations: Vec::new(),
-        });
-        let assessment = crate::assess::assess(&facts, knowledge);
-        let hits = |target| {
-            let context = Context {
-                facts: &facts,
-                assessment: &assessment,
-                knowledge,
-                target,
-            };
-            run_machine(&context)
-                .into_iter()
-                .map(|f| (f.check.id, f.hit))
-                .collect::<Vec<_>>()
-        };
-        let first = hits(knowledge.default_target());
-        assert!(!first.is_empty());
-        for target in &knowledge.targets {
-            assert_eq!(hits(target), first, "{} changes a machine check", target.id);
         }
     }
 }

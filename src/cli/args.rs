@@ -117,6 +117,17 @@ pub struct AnalyzeArgs {
     /// them (acpixtract output) or `acpidump` text.
     #[arg(long, value_name = "DIR_OR_FILE")]
     pub acpi: Option<PathBuf>,
+    /// Kernel log: dmesg, dmesg -T, journalctl -k, kern.log or `xl dmesg`
+    /// output. May be repeated.
+    #[arg(long, value_name = "FILE")]
+    pub dmesg: Vec<PathBuf>,
+    /// Output of `xl info` saved in a Xen dom0.
+    #[arg(long = "xl-info", value_name = "FILE")]
+    pub xl_info: Option<PathBuf>,
+    /// Bootloader configuration: extlinux.conf, grub.cfg, menu.lst or
+    /// /etc/default/grub. May be repeated.
+    #[arg(long = "boot-config", value_name = "FILE")]
+    pub boot_config: Vec<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
 }

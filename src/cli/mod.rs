@@ -85,9 +85,15 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
         Some(path) => read_bundle(path)?,
         None => Evidence::new(Origin::Import),
     };
-    if args.bundle.is_none() && args.cpuid.is_none() && args.dmi.is_none() && args.acpi.is_none() {
+    let nothing_to_import = args.cpuid.is_none()
+        && args.dmi.is_none()
+        && args.acpi.is_none()
+        && args.dmesg.is_empty()
+        && args.xl_info.is_none()
+        && args.boot_config.is_empty();
+    if args.bundle.is_none() && nothing_to_import {
         return Err(UsageError(
-            "analyze needs a bundle or at least one file to import (--cpuid, --dmi, --acpi)".into(),
+            "analyze needs a bundle or at least one file to import (--cpuid, --dmi, --acpi, --dmesg, --xl-info, --boot-config)".into(),
         )
         .into());
     }
@@ -100,6 +106,16 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     }
     if let Some(path) = &args.acpi {
         xenready::import::acpi_path(&mut evidence, path).map_err(import_error)?;
+    }
+    for path in &args.dmesg {
+        xenready::import::dmesg::dmesg_file(&mut evidence, path).map_err(import_error)?;
+    }
+    if let Some(path) = &args.xl_info {
+        xenready::import::xl_info::xl_info_file(&mut evidence, path).map_err(import_error)?;
+    }
+    for path in &args.boot_config {
+        xenready::import::boot_config::boot_config_file(&mut evidence, path)
+            .map_err(import_error)?;
     }
     if evidence.meta.origin == Origin::Import {
         xenready::import::declare_missing_sources(&mut evidence);

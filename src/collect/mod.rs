@@ -3,11 +3,14 @@
 //! them aborts the run.
 
 pub mod acpi;
+pub mod boot;
 pub mod cpuid;
 pub mod devices;
+pub mod kmsg;
 pub mod msr;
 pub mod procfs;
 pub mod smbios;
+pub mod xen;
 
 use crate::evidence::{Evidence, Origin};
 use std::path::PathBuf;
@@ -55,5 +58,8 @@ pub fn collect(options: &CollectOptions) -> Evidence {
     acpi::collect(&mut evidence, &options.root);
     modules.unload();
     devices::collect(&mut evidence, &options.root);
+    kmsg::collect(&mut evidence, &options.root);
+    xen::collect(&mut evidence, &options.root);
+    boot::collect(&mut evidence, &options.root);
     evidence
 }

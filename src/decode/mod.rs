@@ -1,12 +1,15 @@
 //! Evidence → Facts. Pure functions, one module per source.
 
 pub mod acpi;
+pub mod boot;
 pub mod cpuid;
 pub mod devices;
+pub mod kernel_log;
 pub mod msr;
 pub mod procfs;
 pub mod smbios;
 pub mod vmx;
+pub mod xen;
 
 use crate::evidence::Evidence;
 use crate::facts::Facts;
@@ -28,6 +31,7 @@ pub fn decode(evidence: &Evidence) -> Facts {
     let os = procfs::decode(&evidence.files, &mut notes);
     let storage = devices::decode_block(&evidence.files, &mut notes);
     let network = devices::decode_net(&evidence.files, &mut notes);
+    let signatures = &crate::knowledge::Knowledge::builtin().log_signatures;
     Facts {
         origin: evidence.meta.origin,
         as_root: evidence.meta.as_root,
@@ -37,10 +41,11 @@ pub fn decode(evidence: &Evidence) -> Facts {
         firmware,
         os,
         acpi,
-        kernel_log: None,
-        xen: None,
         storage,
         network,
+        kernel_log: kernel_log::decode(evidence, signatures),
+        xen: xen::decode(evidence),
+        boot: boot::decode(&evidence.files),
         sources: evidence.sources.clone(),
         decode_notes: notes,
     }

@@ -41,6 +41,41 @@ pub struct Evidence {
     /// absolute path on the machine (`/proc/cpuinfo`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub files: BTreeMap<String, String>,
+    /// Kernel log text (the ring buffer, or a log file), newest last.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kernel_logs: Vec<LogText>,
+    /// What Xen's own tools said, read in dom0 or imported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub xen: Option<XenRaw>,
+}
+
+/// One log as read, bounded: when it was longer than the bound only its
+/// end is kept, and `truncated` says so.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct LogText {
+    /// Where it came from: "/dev/kmsg", "syslog(2)", "/var/log/kern.log",
+    /// "import: FILE".
+    pub source: String,
+    pub text: String,
+    #[serde(default)]
+    pub truncated: bool,
+    /// Lines cut from the start of a truncated log, so that line numbers
+    /// still count from the top of the original.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub line_offset: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// Output of `xl info` and `xl dmesg`, as text.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct XenRaw {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub xl_info: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub xl_dmesg: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

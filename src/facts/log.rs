@@ -32,6 +32,12 @@ pub struct LogEvent {
     pub cpu: Option<u32>,
     /// Reason byte of an NMI line ("reason 3d").
     pub reason: Option<u8>,
+    /// A count the line states ("EDAC MC0: 3 CE ..."). `None` when it
+    /// states none: then the line itself is one occurrence.
+    pub count: Option<u64>,
+    /// The log this line is in (one of `KernelLogFacts::sources`), since
+    /// line numbers count per log.
+    pub source: String,
     /// The line as logged, trimmed. Untrusted.
     pub text: String,
 }

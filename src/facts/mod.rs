@@ -4,6 +4,7 @@
 //! `None` into *unknown*, never into a pass.
 
 mod acpi;
+mod boot;
 mod cpu;
 mod devices;
 mod firmware;
@@ -15,6 +16,7 @@ mod xen;
 pub use acpi::{
     AcpiFacts, DmarFacts, DrhdUnit, IoApic, IvhdBlock, IvrsFacts, MadtFacts, RmrrRegion, DMAR_NAMES,
 };
+pub use boot::{BootEntry, BootFacts, GrubSetting, XenBootLine};
 pub use cpu::{CpuFacts, CpuFeatures, CpuLocation, CpuTopology, CpuVendor, EptCaps, VmxCaps};
 pub use devices::{BlockDevice, NetInterface};
 pub use firmware::{
@@ -56,6 +58,8 @@ pub struct Facts {
     pub storage: Vec<BlockDevice>,
     /// Network interfaces from `/sys/class/net` (source `net`).
     pub network: Vec<NetInterface>,
+    /// Bootloader entries and the Xen options they carry.
+    pub boot: Option<BootFacts>,
     /// Source outcomes, copied from the Evidence for checks that explain
     /// why something is unknown.
     pub sources: Vec<SourceRecord>,

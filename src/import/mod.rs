@@ -4,9 +4,12 @@
 
 pub mod acpi;
 pub mod aida64;
+pub mod boot_config;
 pub mod cpuid_r;
 pub mod cpuinfo;
+pub mod dmesg;
 pub mod dmi;
+pub mod xl_info;
 
 pub use acpi::acpi_path;
 
@@ -79,7 +82,17 @@ fn note_import(evidence: &mut Evidence, path: &Path) {
 /// given; `declare_missing_sources` states the others absent, so a report
 /// from foreign files says exactly what evidence it lacks.
 pub const SOURCES: &[&str] = &[
-    "cpuid", "msr", "smbios", "acpi", "procfs", "sysfs", "block", "net",
+    "cpuid",
+    "msr",
+    "smbios",
+    "acpi",
+    "procfs",
+    "sysfs",
+    "block",
+    "net",
+    "kernel-log",
+    "xen",
+    "boot-config",
 ];
 
 pub fn declare_missing_sources(evidence: &mut Evidence) {

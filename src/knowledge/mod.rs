@@ -8,8 +8,10 @@ pub mod brand;
 mod firmware;
 pub mod generations;
 mod hypervisors;
+mod log_signatures;
 pub mod lookup;
 mod targets;
+mod xen_boot_options;
 
 pub use firmware::{
     manufacturer_matches, CpuFamily, FirmwareKnowledge, Setting, SettingInfo,
@@ -20,7 +22,9 @@ pub use generations::{
     Segment, Vendor, Via,
 };
 pub use hypervisors::{HypervisorKnowledge, SmbiosVmPattern};
+pub use log_signatures::{LogSignature, LogSignatures, SignaturePattern, CONTRACT_IDS};
 pub use targets::{Target, TargetGrades};
+pub use xen_boot_options::{option_key as xen_option_key, HistoricalOption, XenBootOptions};
 
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -39,6 +43,8 @@ pub struct Knowledge {
     pub hypervisors: HypervisorKnowledge,
     pub firmware: FirmwareKnowledge,
     pub generations: GenerationKnowledge,
+    pub log_signatures: LogSignatures,
+    pub xen_boot_options: XenBootOptions,
 }
 
 /// A probe file as compiled in: build.rs converts `probes/NAME.toml` to
@@ -54,6 +60,8 @@ const TARGETS: (&str, &str) = ("targets.toml", probe!("targets"));
 const HYPERVISORS: (&str, &str) = ("hypervisors.toml", probe!("hypervisors"));
 const FIRMWARE: (&str, &str) = ("firmware-settings.toml", probe!("firmware-settings"));
 const GENERATIONS: (&str, &str) = ("cpu-generations.toml", probe!("cpu-generations"));
+const LOG_SIGNATURES: (&str, &str) = ("log-signatures.toml", probe!("log-signatures"));
+const XEN_BOOT_OPTIONS: (&str, &str) = ("xen-boot-options.toml", probe!("xen-boot-options"));
 
 impl Knowledge {
     /// Parses and validates the compiled-in data.
@@ -63,6 +71,8 @@ impl Knowledge {
             hypervisors: parse(HYPERVISORS)?,
             firmware: parse(FIRMWARE)?,
             generations: parse(GENERATIONS)?,
+            log_signatures: LogSignatures::load(parse(LOG_SIGNATURES)?)?,
+            xen_boot_options: parse(XEN_BOOT_OPTIONS)?,
         };
         knowledge.validate()?;
         Ok(knowledge)
@@ -97,7 +107,8 @@ impl Knowledge {
         targets::validate(&self.targets)?;
         self.hypervisors.validate()?;
         self.firmware.validate()?;
-        self.generations.validate()
+        self.generations.validate()?;
+        self.xen_boot_options.validate()
     }
 }
 
@@ -144,6 +155,10 @@ mod tests {
         let knowledge = Knowledge::load().expect("probes/ must be valid");
         assert_eq!(knowledge.default_target().id, "xen");
         assert!(knowledge.hypervisors.cpuid_vendor("KVMKVMKVM").is_some());
+        for id in CONTRACT_IDS {
+            assert!(knowledge.log_signatures.get(id).is_some(), "{id}");
+        }
+        assert!(knowledge.xen_boot_options.knows("nmi=dom0"));
     }
 
     #[test]

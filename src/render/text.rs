@@ -240,7 +240,7 @@ fn sources(out: &mut String, report: &Report, style: &Style) {
         };
         let _ = writeln!(
             out,
-            "{} {:<10} {:<8} {}",
+            "{} {:<11} {:<8} {}",
             style.mark(mark),
             for_terminal(&source.name),
             source.status.as_str(),

@@ -5,4 +5,5 @@ mod cli;
 mod common;
 mod cpuid_dumps;
 mod inference;
+mod kernel_log;
 mod smbios_tables;

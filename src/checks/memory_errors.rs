@@ -1,0 +1,39 @@
+//! What the two EDAC checks share.
+
+use super::log_lines;
+use super::Hit;
+use crate::facts::{Facts, LogEvent};
+
+/// Total errors the lines state; a line without a number is one error.
+pub fn total(events: &[&LogEvent]) -> u64 {
+    events.iter().map(|e| e.count.unwrap_or(1)).sum()
+}
+
+pub fn hit(facts: &Facts, id: &str, kind: &str, consequence: &str) -> Vec<Hit> {
+    let events = log_lines::events(facts, &[id]);
+    let (Some(first), Some(last)) = (events.first(), events.last()) else {
+        return Vec::new();
+    };
+    let detail = format!(
+        "EDAC counted {} {kind} memory error(s) in {} log line(s), first at {}, last at {}. {consequence}",
+        total(&events),
+        events.len(),
+        log_lines::when(first),
+        log_lines::when(last)
+    );
+    vec![Hit {
+        detail,
+        evidence: log_lines::quote(&events),
+        remedy: vec![
+            "Find the DIMM: the log line names the memory controller, channel and often the \
+             slot label; `edac-util -v` or `ras-mc-ctl --error-count` shows the counts per \
+             DIMM."
+                .into(),
+            "Reseat or replace that DIMM, then run a memory test (memtest86+, several passes)."
+                .into(),
+            "Read the system event log (`ipmitool sel elist`, iDRAC, iLO IML), which records \
+             the failing DIMM too."
+                .into(),
+        ],
+    }]
+}

@@ -1,0 +1,27 @@
+use super::{memory_errors, Check, Context, Doc, Hit};
+use crate::report::Severity;
+
+pub static CHECK: Check = Check {
+    id: "memory-errors-corrected",
+    severity: Severity::Warning,
+    title: "Corrected memory errors were logged (EDAC CE)",
+    doc: Doc {
+        what: "Sums the corrected errors EDAC reports in the kernel log (`EDAC MCn: N CE \
+               ...`, `EDAC MCn: CE ...`).",
+        why: "ECC repaired these, but a DIMM that keeps producing them tends to produce \
+              uncorrectable ones next, which crash guests or the host.",
+        evidence: "The kernel log's EDAC lines.",
+        fix: "Watch the counts; when they keep rising, replace the DIMM the lines name \
+              (`edac-util -v`, `ras-mc-ctl --error-count`, the system event log).",
+    },
+    run,
+};
+
+fn run(context: &Context) -> Vec<Hit> {
+    memory_errors::hit(
+        context.facts,
+        "edac-ce",
+        "corrected",
+        "ECC repaired them; a DIMM that keeps producing them is likely to fail.",
+    )
+}

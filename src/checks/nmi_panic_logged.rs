@@ -1,0 +1,63 @@
+use super::nmi;
+use super::{log_lines, Check, Context, Doc, Hit};
+use crate::report::Severity;
+
+pub static CHECK: Check = Check {
+    id: "nmi-panic-logged",
+    severity: Severity::Action,
+    title: "The host stopped on an NMI (kernel panic or Xen fatal trap)",
+    doc: Doc {
+        what: "Looks for a kernel panic on an NMI (`Kernel panic - not syncing: NMI: Not \
+               continuing`, `NMI IOCK error: Not continuing`, hpwdt's `An NMI occurred`) and \
+               for Xen stopping the host on one (`FATAL TRAP: vector = 2 (nmi)` up to Xen \
+               4.13, `FATAL TRAP: vec 2, NMI[0000]` from 4.14).",
+        why: "A machine that went down on an NMI goes down again, and under Xen it takes every \
+              guest with it. With `nmi=fatal` (the default of debug builds) Xen hangs the host \
+              on the first parity or I/O-check NMI.",
+        evidence: "The kernel log and Xen's console (`xl dmesg`), and the bootloader files \
+                   for the remedy.",
+        fix: "Set `nmi=dom0` on Xen's line (or `nmi=ignore` once the hardware is ruled out); \
+              under Linux check the sysctls kernel.panic_on_unrecovered_nmi, \
+              kernel.unknown_nmi_panic and kernel.panic_on_io_nmi; find the failing part in \
+              the system event log, with a memory test, by checking the PCI cards.",
+    },
+    run,
+};
+
+fn run(context: &Context) -> Vec<Hit> {
+    let events = log_lines::events(context.facts, &nmi::FATAL);
+    let Some(first) = events.first() else {
+        return Vec::new();
+    };
+    let xen = events.iter().filter(|e| e.id == "xen-nmi-fatal").count();
+    let linux = events.len() - xen;
+    let mut parts = Vec::new();
+    if linux > 0 {
+        parts.push(format!("the kernel panicked on an NMI {linux} time(s)"));
+    }
+    if xen > 0 {
+        parts.push(format!(
+            "Xen stopped the host on an NMI {xen} time(s) (nmi=fatal)"
+        ));
+    }
+    let detail = format!(
+        "The log shows that {}, first at {}.",
+        parts.join(" and "),
+        log_lines::when(first)
+    );
+    let mut remedy = nmi::xen_line_remedies(context.facts, &context.knowledge.xen_boot_options);
+    if linux > 0 {
+        remedy.push(
+            "Under Linux, see which sysctl turned the NMI into a panic: `sysctl \
+             kernel.panic_on_unrecovered_nmi kernel.unknown_nmi_panic kernel.panic_on_io_nmi`; \
+             with HPE's hpwdt the panic is deliberate and the iLO IML names the reason."
+                .into(),
+        );
+    }
+    remedy.extend(nmi::hardware_remedies());
+    vec![Hit {
+        detail,
+        evidence: log_lines::quote(&events),
+        remedy,
+    }]
+}

@@ -1,0 +1,302 @@
+//! Xen's own view from dom0: `xl info` (virt_caps, xen_commandline) and
+//! `xl dmesg` (Xen's console: HAP, IOMMU, NMI lines). Source `xen`.
+//!
+//! Only in a control domain (`/proc/xen/capabilities` says `control_d`),
+//! only on a live scan, and each command under a timeout: a wedged
+//! toolstack must not hang the scan.
+
+use super::procfs::read_capped;
+use crate::evidence::{Evidence, SourceStatus, XenRaw};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+const SOURCE: &str = "xen";
+const TIMEOUT: Duration = Duration::from_secs(5);
+/// `xl dmesg` prints Xen's console ring (16 KiB by default, a few MiB at
+/// most); anything beyond this is drained and dropped.
+const OUTPUT_CAP: usize = 16 << 20;
+const STDERR_CAP: usize = 4 << 10;
+/// Where `xl` lives when PATH (a non-root PATH, a sudo secure_path)
+/// misses the sbin directories.
+const FALLBACK_DIRS: [&str; 3] = ["/usr/sbin", "/sbin", "/usr/local/sbin"];
+
+pub fn collect(evidence: &mut Evidence, root: &Path) {
+    let mut buf = Vec::new();
+    let caps = read_capped(&root.join("proc/xen/capabilities"), &mut buf)
+        .map(|_| String::from_utf8_lossy(&buf).into_owned());
+    if !caps.is_ok_and(|c| c.contains("control_d")) {
+        evidence.record(SOURCE, SourceStatus::Absent, "not a Xen dom0");
+        return;
+    }
+    if root != Path::new("/") {
+        evidence.record(
+            SOURCE,
+            SourceStatus::Absent,
+            "a captured dom0 tree: xl runs only on a live scan",
+        );
+        return;
+    }
+    let Some(xl) = find_program("xl") else {
+        evidence.record(
+            SOURCE,
+            SourceStatus::Absent,
+            "dom0, but no `xl` on PATH (install the Xen tools to read Xen's view)",
+        );
+        return;
+    };
+    let info = run(&xl, &["info"], TIMEOUT);
+    let dmesg = run(&xl, &["dmesg"], TIMEOUT);
+    let mut problems = Vec::new();
+    for (name, result) in [("xl info", &info), ("xl dmesg", &dmesg)] {
+        if let Err(e) = result {
+            problems.push(format!("{name}: {e}"));
+        }
+    }
+    let denied = [&info, &dmesg]
+        .iter()
+        .any(|r| matches!(r, Err(RunError::Failed { denied: true, .. })));
+    let (info, dmesg) = (info.ok(), dmesg.ok());
+    let status = match (&info, &dmesg) {
+        (Some(_), Some(_)) => SourceStatus::Ok,
+        (None, None) if denied => SourceStatus::Denied,
+        (None, None) => SourceStatus::Error,
+        _ => SourceStatus::Partial,
+    };
+    let mut detail = match (&info, &dmesg) {
+        (None, None) => String::new(),
+        _ => format!("ran {} from {}", ran(&info, &dmesg), xl.display()),
+    };
+    if !problems.is_empty() {
+        if !detail.is_empty() {
+            detail.push_str("; ");
+        }
+        detail.push_str(&problems.join("; "));
+        if denied {
+            detail.push_str("; run as root");
+        }
+    }
+    if info.is_some() || dmesg.is_some() {
+        evidence.xen = Some(XenRaw {
+            xl_info: info,
+            xl_dmesg: dmesg,
+        });
+    }
+    evidence.record(SOURCE, status, detail);
+}
+
+fn ran(info: &Option<String>, dmesg: &Option<String>) -> &'static str {
+    match (info.is_some(), dmesg.is_some()) {
+        (true, true) => "xl info and xl dmesg",
+        (true, false) => "xl info",
+        _ => "xl dmesg",
+    }
+}
+
+/// The first executable `name` in PATH, then in the sbin directories.
+pub fn find_program(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(FALLBACK_DIRS.iter().map(PathBuf::from))
+        .map(|dir| dir.join(name))
+        .find(|candidate| is_executable(candidate))
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("cannot start: {0}")]
+    Spawn(io::Error),
+    #[error("no answer within {} s, killed", .0.as_secs())]
+    Timeout(Duration),
+    #[error("exited with {status}{}", if .stderr.is_empty() { String::new() } else { format!(": {}", .stderr) })]
+    Failed {
+        status: ExitStatus,
+        stderr: String,
+        denied: bool,
+    },
+}
+
+/// Runs `program args` with no input and returns its standard output,
+/// killing it after `timeout`. The pipes are read non-blocking while
+/// waiting, so a child that fills one cannot deadlock against the wait,
+/// and no thread is needed.
+pub fn run(program: &Path, args: &[&str], timeout: Duration) -> Result<String, RunError> {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(RunError::Spawn)?;
+    let mut stdout = Pipe::new(child.stdout.take(), OUTPUT_CAP);
+    let mut stderr = Pipe::new(child.stderr.take(), STDERR_CAP);
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        stdout.pump();
+        stderr.pump();
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() >= deadline => break None,
+            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
+            Err(_) => break None,
+        }
+    };
+    let Some(status) = status else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(RunError::Timeout(timeout));
+    };
+    // What the child wrote just before exiting. A grandchild that keeps
+    // the pipe open ends this at WouldBlock instead of hanging us.
+    stdout.pump();
+    stderr.pump();
+    if status.success() {
+        Ok(stdout.text())
+    } else {
+        let err = stderr.text();
+        let stderr = err.lines().next().unwrap_or_default().trim().to_string();
+        let lower = stderr.to_ascii_lowercase();
+        let denied = lower.contains("permission denied") || lower.contains("must be root");
+        Err(RunError::Failed {
+            status,
+            stderr,
+            denied,
+        })
+    }
+}
+
+/// One of the child's output pipes, read without blocking, keeping at
+/// most `cap` bytes and dropping the rest.
+struct Pipe<R> {
+    reader: Option<R>,
+    kept: Vec<u8>,
+    cap: usize,
+}
+
+impl<R: Read + std::os::fd::AsRawFd> Pipe<R> {
+    fn new(reader: Option<R>, cap: usize) -> Self {
+        let reader = reader.filter(|r| {
+            use nix::fcntl::{fcntl, FcntlArg, OFlag};
+            fcntl(r.as_raw_fd(), FcntlArg::F_SETFL(OFlag::O_NONBLOCK)).is_ok()
+        });
+        Pipe {
+            reader,
+            kept: Vec::new(),
+            cap,
+        }
+    }
+
+    /// Reads what is there now; closes the pipe at its end or on error.
+    fn pump(&mut self) {
+        let Some(reader) = self.reader.as_mut() else {
+            return;
+        };
+        let mut chunk = [0u8; 8192];
+        loop {
+            match reader.read(&mut chunk) {
+                Ok(0) => {
+                    self.reader = None;
+                    return;
+                }
+                Ok(n) => {
+                    let room = self.cap.saturating_sub(self.kept.len());
+                    self.kept
+                        .extend_from_slice(chunk.get(..n.min(room)).unwrap_or_default());
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => {
+                    self.reader = None;
+                    return;
+                }
+            }
+        }
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.kept).into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collect::procfs::scratch::ScratchDir;
+    use crate::evidence::Origin;
+
+    #[test]
+    fn output_is_returned_and_failures_carry_stderr() {
+        let Some(sh) = find_program("sh") else { return };
+        let out = run(&sh, &["-c", "echo virt_caps : hvm"], TIMEOUT);
+        assert_eq!(out.ok().as_deref(), Some("virt_caps : hvm\n"));
+        let failed = run(
+            &sh,
+            &["-c", "echo 'xl: Permission denied' >&2; exit 1"],
+            TIMEOUT,
+        );
+        assert!(
+            matches!(failed, Err(RunError::Failed { denied: true, .. })),
+            "{failed:?}"
+        );
+    }
+
+    #[test]
+    fn a_command_that_never_ends_is_killed_at_the_timeout() {
+        let Some(sleep) = find_program("sleep") else {
+            return;
+        };
+        let started = Instant::now();
+        let result = run(&sleep, &["30"], Duration::from_millis(200));
+        assert!(matches!(result, Err(RunError::Timeout(_))), "{result:?}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_big_output_does_not_deadlock() {
+        let Some(sh) = find_program("sh") else { return };
+        let out = run(
+            &sh,
+            &[
+                "-c",
+                "i=0; while [ $i -lt 20000 ]; do echo 0123456789abcdef; i=$((i+1)); done",
+            ],
+            TIMEOUT,
+        );
+        assert_eq!(out.map(|o| o.len()).ok(), Some(20000 * 17));
+    }
+
+    #[test]
+    fn outside_dom0_the_source_is_absent() {
+        let dir = ScratchDir::new("xen-domu");
+        dir.put("/proc/xen/capabilities", b"");
+        let mut evidence = Evidence::new(Origin::Live);
+        collect(&mut evidence, dir.path());
+        let record = evidence.source(SOURCE).cloned();
+        assert_eq!(
+            record.as_ref().map(|r| r.status),
+            Some(SourceStatus::Absent)
+        );
+        assert_eq!(record.map(|r| r.detail).as_deref(), Some("not a Xen dom0"));
+        assert_eq!(evidence.xen, None);
+    }
+
+    #[test]
+    fn a_captured_dom0_tree_does_not_run_xl() {
+        let dir = ScratchDir::new("xen-dom0");
+        dir.put("/proc/xen/capabilities", b"control_d\n");
+        let mut evidence = Evidence::new(Origin::Live);
+        collect(&mut evidence, dir.path());
+        let record = evidence.source(SOURCE).cloned();
+        assert_eq!(
+            record.as_ref().map(|r| r.status),
+            Some(SourceStatus::Absent)
+        );
+        assert!(record.is_some_and(|r| r.detail.contains("live scan")));
+    }
+}
