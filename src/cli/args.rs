@@ -89,6 +89,10 @@ pub struct AnalyzeArgs {
     /// SMBIOS: raw DMI table, `dmidecode --dump-bin` file or Windows RSMB.
     #[arg(long, value_name = "FILE")]
     pub dmi: Option<PathBuf>,
+    /// SMBIOS as `dmidecode` text output (versions 2.2 to 3.6); used when
+    /// no binary table is given.
+    #[arg(long, value_name = "FILE")]
+    pub dmidecode_text: Option<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
 }

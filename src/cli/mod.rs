@@ -74,9 +74,15 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
         Some(path) => read_bundle(path)?,
         None => Evidence::new(Origin::Import),
     };
-    if args.bundle.is_none() && args.cpuid.is_none() && args.dmi.is_none() {
+    if args.bundle.is_none()
+        && args.cpuid.is_none()
+        && args.dmi.is_none()
+        && args.dmidecode_text.is_none()
+    {
         return Err(UsageError(
-            "analyze needs a bundle or at least one file to import (--cpuid, --dmi)".into(),
+            "analyze needs a bundle or at least one file to import (--cpuid, --dmi, \
+             --dmidecode-text)"
+                .into(),
         )
         .into());
     }
@@ -86,6 +92,9 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     }
     if let Some(path) = &args.dmi {
         xenready::import::dmi_file(&mut evidence, path).map_err(import_error)?;
+    }
+    if let Some(path) = &args.dmidecode_text {
+        xenready::import::dmidecode_text_file(&mut evidence, path).map_err(import_error)?;
     }
     if evidence.meta.origin == Origin::Import {
         xenready::import::declare_missing_sources(&mut evidence);

@@ -33,6 +33,10 @@ pub struct Evidence {
     pub msr: Vec<MsrDump>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smbios: Option<SmbiosRaw>,
+    /// `dmidecode` text output captured elsewhere: the only form in which
+    /// most 2005–2010 servers survive. Decoded only when `smbios` is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dmidecode_text: Option<DmidecodeText>,
     /// Text files from procfs/sysfs (and, later, bootloaders), keyed by their
     /// absolute path on the machine (`/proc/cpuinfo`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -162,6 +166,14 @@ pub struct SmbiosRaw {
     /// length): the only place such a capture states the SMBIOS version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rsmb_header: Option<HexBytes>,
+}
+
+/// The text of one `dmidecode` run, verbatim (lossily UTF-8).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct DmidecodeText {
+    /// The file it was imported from, as given.
+    pub source: String,
+    pub text: String,
 }
 
 impl Evidence {

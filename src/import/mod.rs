@@ -6,6 +6,9 @@ pub mod aida64;
 pub mod cpuid_r;
 pub mod cpuinfo;
 pub mod dmi;
+pub mod dmidecode_text;
+
+pub use dmidecode_text::dmidecode_text_file;
 
 use crate::evidence::{Evidence, SourceStatus};
 use std::path::{Path, PathBuf};
