@@ -101,6 +101,8 @@ pub struct AnalyzeArgs {
 pub enum Format {
     Text,
     Json,
+    /// Markdown, to paste into a ticket or a wiki page.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -147,6 +147,7 @@ fn report(evidence: &Evidence, target: &Target, args: &ReportArgs) -> anyhow::Re
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let rendered = match args.format {
         Format::Json => render::json(&report),
+        Format::Markdown => render::markdown(&report, &target.name),
         Format::Text => {
             let style = Style {
                 color: use_color(args.color, to_terminal),
