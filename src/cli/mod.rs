@@ -1,6 +1,7 @@
 //! Command-line glue: parse, run the library pipeline, write the result.
 
 pub mod args;
+mod compare;
 mod docs;
 
 use anyhow::Context as _;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Some(Command::Scan(args)) => scan(args),
         Some(Command::Capture(args)) => capture(args),
         Some(Command::Analyze(args)) => analyze(args),
+        Some(Command::Compare(args)) => compare::compare(args),
         Some(Command::Explain { id }) => {
             emit(None, docs::explain(&id)?.as_bytes())?;
             Ok(Outcome { exit_code: 0 })
