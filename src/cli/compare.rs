@@ -55,8 +55,8 @@ fn directory(
 ) -> anyhow::Result<()> {
     let listing =
         std::fs::read_dir(dir).map_err(|e| UsageError(format!("{}: {e}", dir.display())))?;
-    let mut paths: Vec<_> = listing.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
+    let paths: Vec<_> = listing.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let paths = compare::sorted_by(paths, |a, b| a.cmp(b));
     for path in paths {
         if path.is_dir() {
             skip(

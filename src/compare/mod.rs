@@ -16,4 +16,4 @@ mod tests;
 
 pub use format::{csv, json, markdown, text};
 pub use input::{load, Entry, LoadError, ReportView};
-pub use table::{build, verdict_rank, Row, SortKey, Table, TargetCell};
+pub use table::{build, sorted_by, verdict_rank, Row, SortKey, Table, TargetCell};

@@ -2,8 +2,8 @@
 
 use super::input::{Entry, ReportView};
 use serde::Serialize;
-use std::cmp::{Ordering, Reverse};
-use std::collections::BTreeMap;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How rows are ranked. Every order ends with the machine name, then the
 /// serial, then the file, so the same inputs always give the same table.
@@ -82,22 +82,43 @@ pub struct Table {
 }
 
 pub fn build(entries: Vec<Entry>, sort: SortKey) -> Table {
-    let mut rows: Vec<Row> = merge_duplicates(entries).into_iter().map(row).collect();
-    rows.sort_by(|a, b| compare(a, b, sort));
+    let rows: Vec<Row> = merge_duplicates(entries).into_iter().map(row).collect();
+    let mut rows = sorted_by(rows, |a, b| compare(a, b, sort));
     for (i, row) in rows.iter_mut().enumerate() {
         row.rank = i + 1;
     }
-    let mut target_ids: Vec<String> = rows
-        .iter()
-        .flat_map(|r| r.targets.keys().cloned())
-        .collect();
-    target_ids.sort();
-    target_ids.dedup();
+    // Inserted one by one: collecting into a set would sort, and sorting
+    // code is what `sorted_by` exists to avoid.
+    let mut target_ids = BTreeSet::new();
+    for id in rows.iter().flat_map(|r| r.targets.keys()) {
+        target_ids.insert(id.clone());
+    }
     Table {
         sort,
-        target_ids,
+        target_ids: target_ids.into_iter().collect(),
         rows,
     }
+}
+
+/// A stable sort by binary insertion of indices. The standard library's
+/// sorts compile to some 20 KiB per element type, a tenth of what this
+/// whole feature may add to the static binary; a fleet has hundreds of
+/// rows, not millions.
+pub fn sorted_by<T>(items: Vec<T>, mut order: impl FnMut(&T, &T) -> Ordering) -> Vec<T> {
+    let mut ranked: Vec<usize> = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let at = ranked.partition_point(|&j| {
+            items
+                .get(j)
+                .is_some_and(|other| order(other, item) != Ordering::Greater)
+        });
+        ranked.insert(at, i);
+    }
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    ranked
+        .into_iter()
+        .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+        .collect()
 }
 
 /// Serials and UUIDs compare without case or surrounding blanks.
@@ -114,8 +135,7 @@ fn identity_keys(report: &ReportView) -> Vec<String> {
 
 /// Groups entries that share a serial or a UUID, transitively (a report
 /// with both links the one with only the serial and the one with only
-/// the UUID). Each group is ordered best first: the newest capture, then
-/// the most complete, then the one given last.
+/// the UUID). Each group stays in input order.
 fn merge_duplicates(entries: Vec<Entry>) -> Vec<Vec<Entry>> {
     let mut parent: Vec<usize> = (0..entries.len()).collect();
     fn root(parent: &[usize], mut i: usize) -> usize {
@@ -143,38 +163,55 @@ fn merge_duplicates(entries: Vec<Entry>) -> Vec<Vec<Entry>> {
             }
         }
     }
-    let mut groups: BTreeMap<usize, Vec<Entry>> = BTreeMap::new();
+    // A root is the group's first entry, so groups come out in input order.
+    let mut groups: Vec<Vec<Entry>> = Vec::new();
+    let mut group_of_root: Vec<Option<usize>> = vec![None; entries.len()];
     for (i, entry) in entries.into_iter().enumerate() {
         let r = root(&parent, i);
-        groups.entry(r).or_default().push(entry);
+        match group_of_root.get(r).copied().flatten() {
+            Some(g) => {
+                if let Some(group) = groups.get_mut(g) {
+                    group.push(entry);
+                }
+            }
+            None => {
+                if let Some(slot) = group_of_root.get_mut(r) {
+                    *slot = Some(groups.len());
+                }
+                groups.push(vec![entry]);
+            }
+        }
     }
     groups
-        .into_values()
-        .map(|mut group| {
-            group.sort_by_key(|e| {
-                Reverse((
-                    e.report.environment.captured_at,
-                    e.report.completeness(),
-                    e.index,
-                ))
-            });
-            group
-        })
-        .collect()
 }
 
+/// One row per group, from its best report: the newest capture, then
+/// the most complete, then the one given last.
 fn row(group: Vec<Entry>) -> Row {
-    let files: Vec<String> = group.iter().map(|e| e.file.clone()).collect();
-    let Some(kept) = group.into_iter().next() else {
+    let listed: Vec<String> = group.iter().map(|e| e.file.clone()).collect();
+    let best = group
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, e)| {
+            (
+                e.report.environment.captured_at,
+                e.report.completeness(),
+                e.index,
+            )
+        })
+        .map_or(0, |(i, _)| i);
+    let mut group = group;
+    if best >= group.len() {
         return empty_row();
-    };
+    }
+    let kept = group.swap_remove(best);
+    let mut files = vec![kept.file.clone()];
+    files.extend(group.into_iter().map(|e| e.file));
     let mut notes = Vec::new();
-    if files.len() > 1 {
-        let mut listed = files.clone();
-        listed.sort();
+    if listed.len() > 1 {
         notes.push(format!(
             "{} reports merged: {}; kept {}",
-            files.len(),
+            listed.len(),
             listed.join(", "),
             kept.file
         ));
@@ -198,18 +235,14 @@ fn row(group: Vec<Entry>) -> Row {
             .and_then(|c| c.state.clone())
             .unwrap_or_else(|| "unknown".to_string())
     };
-    let targets = r
-        .targets
-        .iter()
-        .flatten()
-        .map(|(id, t)| {
-            let cell = TargetCell {
-                verdict: t.verdict.clone().unwrap_or_else(|| "unknown".into()),
-                score: t.score,
-            };
-            (id.clone(), cell)
-        })
-        .collect();
+    let mut targets = BTreeMap::new();
+    for (id, t) in r.targets.iter().flatten() {
+        let cell = TargetCell {
+            verdict: t.verdict.clone().unwrap_or_else(|| "unknown".into()),
+            score: t.score,
+        };
+        targets.insert(id.clone(), cell);
+    }
     Row {
         rank: 0,
         machine,

@@ -323,9 +323,9 @@ fn two_reports_of_one_machine_merge_keeping_the_newest() {
     );
     assert_eq!(
         row.notes,
-        vec!["2 reports merged: pe750-again.bundle, pe750.json; kept pe750-again.bundle"]
+        vec!["2 reports merged: pe750.json, pe750-again.bundle; kept pe750-again.bundle"]
     );
-    assert!(text(&table).contains("2 reports merged: pe750-again.bundle, pe750.json"));
+    assert!(text(&table).contains("2 reports merged: pe750.json, pe750-again.bundle"));
     assert!(csv(&table).contains("pe750-again.bundle; pe750.json"));
 }
 
@@ -411,6 +411,24 @@ fn hostile_strings_are_inert_in_text_and_markdown_and_quoted_in_csv() {
     let header = &records[0];
     let product = header.iter().position(|h| h == "product").unwrap();
     assert_eq!(records[1][product], "a,b \"q\"\nline");
+}
+
+#[test]
+fn insertion_sort_is_stable_and_ordered() {
+    let mut rng = 0x1234_5678_u64;
+    let items: Vec<(u8, usize)> = (0..500)
+        .map(|i| {
+            rng = rng.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            ((rng >> 60) as u8, i)
+        })
+        .collect();
+    let mut expected = items.clone();
+    expected.sort_by_key(|&(k, _)| k);
+    assert_eq!(sorted_by(items, |a, b| a.0.cmp(&b.0)), expected);
+    assert_eq!(
+        sorted_by(Vec::<u8>::new(), |a, b| a.cmp(b)),
+        Vec::<u8>::new()
+    );
 }
 
 #[test]

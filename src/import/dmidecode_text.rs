@@ -142,6 +142,23 @@ mod tests {
     }
 
     #[test]
+    fn a_binary_table_keeps_its_record_and_wins_in_decode() {
+        let mut evidence = Evidence::new(Origin::Import);
+        let bin = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/fixtures/smbios-bin/u-root/SuperMicro-X9DBL.bin"
+        );
+        crate::import::dmi_file(&mut evidence, Path::new(bin)).unwrap();
+        dmidecode_text_file(&mut evidence, Path::new(FIXTURE)).unwrap();
+        let detail = &evidence.source("smbios").unwrap().detail;
+        assert!(detail.starts_with("SMBIOS 2.7"), "{detail}");
+        assert!(detail.ends_with("unused beside the table"), "{detail}");
+        let facts = crate::decode::decode(&evidence);
+        let system = facts.firmware.unwrap().system.unwrap();
+        assert_eq!(system.product.as_deref(), Some("X9DBL-3F/X9DBL-iF"));
+    }
+
+    #[test]
     fn refuses_text_that_is_not_dmidecode_output() {
         for text in [
             "",
