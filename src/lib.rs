@@ -7,6 +7,7 @@
 pub mod assess;
 pub mod checks;
 pub mod collect;
+pub mod compare;
 pub mod decode;
 pub mod evidence;
 pub mod facts;

@@ -23,6 +23,9 @@ pub enum Command {
     Capture(CaptureArgs),
     /// Report from a saved bundle and/or foreign files (CPUID dumps, DMI tables).
     Analyze(AnalyzeArgs),
+    /// Rank many machines in one table: JSON reports, evidence bundles, or
+    /// directories of them (a fleet audit).
+    Compare(CompareArgs),
     /// Print a check's documentation.
     Explain {
         /// Check id, e.g. hvm-disabled-in-firmware.
@@ -45,8 +48,8 @@ pub struct CpuArgs {
     #[arg(required = true, num_args = 1.., value_name = "QUERY")]
     pub query: Vec<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = LookupFormat::Text)]
+    pub format: LookupFormat,
     /// Xen target whose verdict heads the answer (all are listed).
     #[arg(long, default_value = "xen", value_name = "NAME")]
     pub target: String,
@@ -128,12 +131,76 @@ pub struct AnalyzeArgs {
     /// /etc/default/grub. May be repeated.
     #[arg(long = "boot-config", value_name = "FILE")]
     pub boot_config: Vec<PathBuf>,
+    /// SMBIOS as `dmidecode` text output (versions 2.2 to 3.6); used when
+    /// no binary table is given.
+    #[arg(long, value_name = "FILE")]
+    pub dmidecode_text: Option<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
 }
 
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Ranking: --sort score (the default) puts the highest score first; \
+--sort name orders by machine (vendor and product) A to Z, unnamed machines last; \
+--sort verdict orders ready, needs-changes, limited, unknown, not-suitable, then by score, \
+highest first. Ties are broken by machine name, then serial, then file name.
+
+Reports of one machine (same serial number or SMBIOS UUID) merge into one row that \
+keeps the newest capture (then the most complete report) and says which files it merged."
+)]
+pub struct CompareArgs {
+    /// Reports written with `--format json`, bundles written by `xenready
+    /// capture`, or directories holding them (not searched recursively;
+    /// other files there are skipped with a note on standard error).
+    #[arg(required = true, value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CompareFormat::Text)]
+    pub format: CompareFormat,
+    /// How rows are ranked (see below).
+    #[arg(long, value_enum, default_value_t = CompareSort::Score)]
+    pub sort: CompareSort,
+    /// Xen target that evidence bundles are judged for (a report keeps
+    /// the target it was made for).
+    #[arg(long, default_value = "xen", value_name = "NAME")]
+    pub target: String,
+    /// Write the table to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareFormat {
+    /// Aligned columns.
+    Text,
+    /// RFC 4180 CSV with a header row, every field quoted.
+    Csv,
+    Json,
+    /// A pipe table, for tickets and wikis.
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareSort {
+    /// Highest score first.
+    Score,
+    /// Machine name A to Z.
+    Name,
+    /// Best verdict first, then highest score.
+    Verdict,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    Text,
+    Json,
+    /// Markdown, to paste into a ticket or a wiki page.
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LookupFormat {
     Text,
     Json,
 }

@@ -1,7 +1,7 @@
 //! `xenready cpu QUERY`: the pre-purchase lookup. The matching and the
 //! answer are the library's (`knowledge::lookup`); this renders them.
 
-use super::args::{CpuArgs, Format};
+use super::args::{CpuArgs, LookupFormat};
 use super::UsageError;
 use std::fmt::Write;
 use xenready::knowledge::lookup::{self, CpuAnswer};
@@ -14,12 +14,12 @@ pub fn run(args: &CpuArgs, target: &Target) -> Result<String, UsageError> {
     let answer = lookup::answer(&query, Knowledge::builtin(), target)
         .map_err(|e| UsageError(for_terminal(&e.to_string()).into_owned()))?;
     Ok(match args.format {
-        Format::Json => {
+        LookupFormat::Json => {
             let mut text = serde_json::to_string_pretty(&answer).unwrap_or_default();
             text.push('\n');
             text
         }
-        Format::Text => text(&answer),
+        LookupFormat::Text => text(&answer),
     })
 }
 
@@ -89,7 +89,7 @@ fn text(answer: &CpuAnswer) -> String {
 mod tests {
     use super::*;
 
-    fn args(query: &str, format: Format) -> CpuArgs {
+    fn args(query: &str, format: LookupFormat) -> CpuArgs {
         CpuArgs {
             query: query.split_whitespace().map(String::from).collect(),
             format,
@@ -103,7 +103,11 @@ mod tests {
 
     #[test]
     fn text_answer_names_the_generation_and_every_target() {
-        let out = run(&args("Opteron 2218", Format::Text), target("xcp-ng-8.3")).expect("known");
+        let out = run(
+            &args("Opteron 2218", LookupFormat::Text),
+            target("xcp-ng-8.3"),
+        )
+        .expect("known");
         assert!(out.contains("Santa Rosa"), "{out}");
         assert!(out.contains("Which Xen can it run?"));
         assert!(out.contains("* xcp-ng-8.3"));
@@ -115,7 +119,7 @@ mod tests {
 
     #[test]
     fn json_answer_has_features_and_targets() {
-        let out = run(&args("E5-2680 v2", Format::Json), target("xen")).expect("known");
+        let out = run(&args("E5-2680 v2", LookupFormat::Json), target("xen")).expect("known");
         let json: serde_json::Value = serde_json::from_str(&out).expect("json");
         assert_eq!(json["generation"]["id"], "ivy-bridge-ep");
         assert_eq!(json["targets"]["xen"]["name"], "Xen Project (upstream 4.x)");
@@ -126,7 +130,8 @@ mod tests {
 
     #[test]
     fn unknown_query_is_a_usage_error_with_a_suggestion() {
-        let error = run(&args("Harpertwon", Format::Text), target("xen")).expect_err("unknown");
+        let error =
+            run(&args("Harpertwon", LookupFormat::Text), target("xen")).expect_err("unknown");
         assert!(error.0.contains("Harpertown"), "{}", error.0);
     }
 }

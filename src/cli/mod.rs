@@ -1,6 +1,7 @@
 //! Command-line glue: parse, run the library pipeline, write the result.
 
 pub mod args;
+mod compare;
 mod cpu;
 mod docs;
 
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Some(Command::Scan(args)) => scan(args),
         Some(Command::Capture(args)) => capture(args),
         Some(Command::Analyze(args)) => analyze(args),
+        Some(Command::Compare(args)) => compare::compare(args),
         Some(Command::Explain { id }) => {
             emit(None, docs::explain(&id)?.as_bytes())?;
             Ok(Outcome { exit_code: 0 })
@@ -87,13 +89,16 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     };
     let nothing_to_import = args.cpuid.is_none()
         && args.dmi.is_none()
+        && args.dmidecode_text.is_none()
         && args.acpi.is_none()
         && args.dmesg.is_empty()
         && args.xl_info.is_none()
         && args.boot_config.is_empty();
     if args.bundle.is_none() && nothing_to_import {
         return Err(UsageError(
-            "analyze needs a bundle or at least one file to import (--cpuid, --dmi, --acpi, --dmesg, --xl-info, --boot-config)".into(),
+            "analyze needs a bundle or at least one file to import (--cpuid, --dmi, \
+             --dmidecode-text, --acpi, --dmesg, --xl-info, --boot-config)"
+                .into(),
         )
         .into());
     }
@@ -103,6 +108,9 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     }
     if let Some(path) = &args.dmi {
         xenready::import::dmi_file(&mut evidence, path).map_err(import_error)?;
+    }
+    if let Some(path) = &args.dmidecode_text {
+        xenready::import::dmidecode_text_file(&mut evidence, path).map_err(import_error)?;
     }
     if let Some(path) = &args.acpi {
         xenready::import::acpi_path(&mut evidence, path).map_err(import_error)?;
@@ -168,6 +176,7 @@ fn report(evidence: &Evidence, target: &Target, args: &ReportArgs) -> anyhow::Re
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let rendered = match args.format {
         Format::Json => render::json(&report),
+        Format::Markdown => render::markdown(&report, &target.name),
         Format::Text => {
             let style = Style {
                 color: use_color(args.color, to_terminal),

@@ -4,6 +4,7 @@ pub mod acpi;
 pub mod boot;
 pub mod cpuid;
 pub mod devices;
+pub mod dmidecode_text;
 pub mod kernel_log;
 pub mod msr;
 pub mod procfs;
@@ -27,6 +28,10 @@ pub fn decode(evidence: &Evidence) -> Facts {
         .smbios
         .as_ref()
         .and_then(|raw| smbios::decode(raw, &mut notes))
+        .or_else(|| {
+            let text = evidence.dmidecode_text.as_ref()?;
+            dmidecode_text::decode(text, &mut notes)
+        })
         .or_else(|| smbios::decode_dmi_id(&evidence.files));
     let os = procfs::decode(&evidence.files, &mut notes);
     let storage = devices::decode_block(&evidence.files, &mut notes);
@@ -35,6 +40,7 @@ pub fn decode(evidence: &Evidence) -> Facts {
     Facts {
         origin: evidence.meta.origin,
         as_root: evidence.meta.as_root,
+        captured_at: evidence.meta.captured_at,
         cpu,
         vmx,
         msr_controls,

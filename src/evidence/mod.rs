@@ -37,6 +37,10 @@ pub struct Evidence {
     /// that matter here (DMAR, IVRS, APIC; RMAD/XMAR when Xen hid the DMAR).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acpi: Option<AcpiRaw>,
+    /// `dmidecode` text output captured elsewhere: the only form in which
+    /// most 2005–2010 servers survive. Decoded only when `smbios` is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dmidecode_text: Option<DmidecodeText>,
     /// Text files from procfs/sysfs (and, later, bootloaders), keyed by their
     /// absolute path on the machine (`/proc/cpuinfo`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -221,6 +225,14 @@ pub struct AcpiTableRaw {
     /// The signature it was listed under (`DMAR`, `APIC`, `RMAD`).
     pub signature: String,
     pub bytes: HexBytes,
+}
+
+/// The text of one `dmidecode` run, verbatim (lossily UTF-8).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct DmidecodeText {
+    /// The file it was imported from, as given.
+    pub source: String,
+    pub text: String,
 }
 
 impl Evidence {

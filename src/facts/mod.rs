@@ -38,6 +38,9 @@ use serde::Serialize;
 pub struct Facts {
     pub origin: Origin,
     pub as_root: Option<bool>,
+    /// Seconds since the Unix epoch when the evidence was captured, if the
+    /// bundle says.
+    pub captured_at: Option<u64>,
     /// Decoded from the CPUID dump of the first logical CPU (plus the
     /// topology of all dumped CPUs).
     pub cpu: Option<CpuFacts>,

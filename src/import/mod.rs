@@ -12,6 +12,9 @@ pub mod dmi;
 pub mod xl_info;
 
 pub use acpi::acpi_path;
+pub mod dmidecode_text;
+
+pub use dmidecode_text::dmidecode_text_file;
 
 use crate::evidence::{Evidence, SourceStatus};
 use std::path::{Path, PathBuf};

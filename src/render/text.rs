@@ -138,6 +138,21 @@ fn identity(out: &mut String, report: &Report, style: &Style) {
         )
     };
     row(out, "Topology", &topology);
+    let memory = [
+        report
+            .memory
+            .installed_mib
+            .map(|n| format!("{n} MiB installed")),
+        report
+            .memory
+            .os_total_mib
+            .map(|n| format!("{n} MiB seen by the OS")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join("; ");
+    row(out, "Memory", &or_unknown(memory));
     let env = &report.environment;
     let origin = match env.origin {
         Origin::Live => match env.as_root {

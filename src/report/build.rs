@@ -1,6 +1,6 @@
 use super::{
     summary, Capabilities, CapabilityName, CpuSummary, Environment, Finding, MachineSummary,
-    TargetVerdicts, Verdict,
+    MemorySummary, TargetVerdicts, Verdict,
 };
 use crate::assess::Assessment;
 use crate::evidence::SourceRecord;
@@ -26,6 +26,10 @@ pub struct Report {
     pub unconfirmed: Vec<CapabilityName>,
     pub machine: MachineSummary,
     pub cpu: CpuSummary,
+    /// Added in schema 1 without a version bump (additive); absent from
+    /// reports of earlier builds.
+    #[serde(default)]
+    pub memory: MemorySummary,
     pub environment: Environment,
     pub capabilities: Capabilities,
     pub findings: Vec<Finding>,
@@ -62,6 +66,7 @@ pub fn build(
         unconfirmed: score.unconfirmed.clone(),
         machine: summary::machine(facts),
         cpu: summary::cpu(facts),
+        memory: summary::memory(facts),
         environment: summary::environment(facts, &assessment.platform),
         capabilities: assessment.capabilities.clone(),
         findings,

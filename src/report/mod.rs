@@ -11,7 +11,7 @@ pub use build::{build, Report, SCHEMA_VERSION};
 pub use capability::{
     CapState, Capabilities, Capability, CapabilityName, FirmwareState, OsState, Silicon,
 };
-pub use summary::{CpuSummary, Environment, MachineSummary, Platform};
+pub use summary::{CpuSummary, Environment, MachineSummary, MemorySummary, Platform};
 pub use targets::{TargetVerdict, TargetVerdicts};
 
 use serde::{Deserialize, Serialize};

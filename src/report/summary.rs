@@ -9,6 +9,10 @@ pub struct MachineSummary {
     pub vendor: Option<String>,
     pub product: Option<String>,
     pub serial: Option<String>,
+    /// SMBIOS system UUID, lower case: with the serial, what tells two
+    /// reports of one machine apart from two machines.
+    #[serde(default)]
+    pub uuid: Option<String>,
     pub bios_vendor: Option<String>,
     pub bios_version: Option<String>,
     pub bios_date: Option<String>,
@@ -56,6 +60,20 @@ pub struct Environment {
     pub platform: Platform,
     pub hypervisor: Option<String>,
     pub as_root: Option<bool>,
+    /// When the evidence was captured (seconds since the Unix epoch), if
+    /// known: a live scan knows, most foreign files do not.
+    #[serde(default)]
+    pub captured_at: Option<u64>,
+}
+
+/// Memory in MiB, two ways: what the firmware says is installed (SMBIOS
+/// memory devices) and what the kernel manages (`/proc/meminfo`
+/// MemTotal, a few percent less). Either is `null` when its source was
+/// not read.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct MemorySummary {
+    pub installed_mib: Option<u64>,
+    pub os_total_mib: Option<u64>,
 }
 
 pub(super) fn machine(facts: &Facts) -> MachineSummary {
@@ -69,6 +87,7 @@ pub(super) fn machine(facts: &Facts) -> MachineSummary {
         vendor: system.manufacturer.or(board.manufacturer),
         product: system.product.or(board.product),
         serial: system.serial.or(board.serial),
+        uuid: system.uuid,
         bios_vendor: bios.vendor,
         bios_version: bios.version,
         bios_date: bios.release_date,
@@ -149,6 +168,18 @@ pub(super) fn environment(facts: &Facts, platform: &PlatformView) -> Environment
         platform: platform.kind,
         hypervisor: platform.hypervisor.clone(),
         as_root: facts.as_root,
+        captured_at: facts.captured_at,
+    }
+}
+
+pub(super) fn memory(facts: &Facts) -> MemorySummary {
+    MemorySummary {
+        installed_mib: facts
+            .firmware
+            .as_ref()
+            .and_then(|f| f.installed_memory_bytes())
+            .map(|bytes| bytes >> 20),
+        os_total_mib: facts.os.mem_total_kib.map(|kib| kib >> 10),
     }
 }
 

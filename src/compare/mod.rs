@@ -1,0 +1,19 @@
+//! `xenready compare`: many machines' reports in one ranked table, for
+//! auditing a fleet (or a pallet of decommissioned servers) at once.
+//!
+//! Inputs are JSON reports and evidence bundles (`input`); reports of one
+//! machine (same serial or SMBIOS UUID) merge into one row and the rows
+//! are ranked (`table`); the table renders as text, CSV, JSON or Markdown
+//! (`format`). Reading files and directories is the CLI's job: this module
+//! does no I/O.
+
+mod format;
+mod input;
+mod table;
+
+#[cfg(test)]
+mod tests;
+
+pub use format::{csv, json, markdown, text};
+pub use input::{load, Entry, LoadError, ReportView};
+pub use table::{build, sorted_by, verdict_rank, Row, SortKey, Table, TargetCell};
