@@ -2,12 +2,17 @@
 
 mod cli;
 
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = cli::args::Cli::parse();
-    match cli::run(cli) {
+    let command = match cli::args::parse(std::env::args_os().skip(1).collect()) {
+        Ok(command) => command,
+        Err(error) => {
+            eprintln!("xenready: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    match cli::run(command) {
         Ok(outcome) => ExitCode::from(outcome.exit_code),
         Err(error) => {
             // A closed pipe (`xenready | head`) is the reader's choice, not a failure.

@@ -1,220 +1,591 @@
-use clap::{Args, Parser, Subcommand, ValueEnum};
+//! Command-line parsing, by hand over lexopt. The static binary for USB
+//! sticks has a 1.5 MB budget and clap alone took a tenth of it (ripgrep
+//! made the same move). Help texts live in `help.rs`.
+
+use super::help;
+use super::UsageError;
+use lexopt::{Arg, Parser, ValueExt};
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-/// Is this x86 server fit to become a Xen host, and what must change if not?
-///
-/// Without a subcommand, `xenready` scans this machine (same as `xenready scan`).
-/// Exit status: 0 when a report was produced, whatever the verdict; 2 for usage
-/// errors and unreadable input; with --check the verdict's code (see README).
-#[derive(Debug, Parser)]
-#[command(name = "xenready", version, propagate_version = true)]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Option<Command>,
-    #[command(flatten)]
-    pub scan: ScanArgs,
-}
-
-#[derive(Debug, Subcommand)]
+#[derive(Debug)]
 pub enum Command {
-    /// Probe this machine and report (the default).
     Scan(ScanArgs),
-    /// Save the raw evidence of this machine as a bundle for later analysis.
     Capture(CaptureArgs),
-    /// Report from a saved bundle and/or foreign files (CPUID dumps, DMI tables).
     Analyze(AnalyzeArgs),
-    /// Rank many machines in one table: JSON reports, evidence bundles, or
-    /// directories of them (a fleet audit).
     Compare(CompareArgs),
-    /// Print a check's documentation.
     Explain {
-        /// Check id, e.g. hvm-disabled-in-firmware.
         id: String,
     },
-    /// List every check.
     Checks {
-        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
-    /// What a processor would bring to Xen, before buying the server: a
-    /// brand string, a model number (X5570, "E5-2680 v2", "Opteron 2218")
-    /// or a codename.
     Cpu(CpuArgs),
+    /// `--help` / `--version`: text for standard output.
+    Print(String),
 }
 
-#[derive(Debug, Clone, Args)]
-pub struct CpuArgs {
-    /// The processor; several words are joined (`xenready cpu Opteron 2218`).
-    #[arg(required = true, num_args = 1.., value_name = "QUERY")]
-    pub query: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = LookupFormat::Text)]
-    pub format: LookupFormat,
-    /// Xen target whose verdict heads the answer (all are listed).
-    #[arg(long, default_value = "xen", value_name = "NAME")]
-    pub target: String,
-}
-
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone)]
 pub struct ReportArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Write the report to FILE (atomically) instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Xen target the verdict is for.
-    #[arg(long, default_value = "xen", value_name = "NAME")]
     pub target: String,
-    /// Colour in the text report.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Use ASCII marks ([+] [!] [x] [?]) for consoles without Unicode glyphs.
-    #[arg(long)]
     pub ascii: bool,
-    /// Exit with the verdict's status code instead of 0.
-    #[arg(long)]
     pub check: bool,
 }
 
-#[derive(Debug, Clone, Args)]
+impl Default for ReportArgs {
+    fn default() -> Self {
+        ReportArgs {
+            format: Format::Text,
+            output: None,
+            target: "xen".into(),
+            color: ColorChoice::Auto,
+            ascii: false,
+            check: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
 pub struct ScanArgs {
-    #[command(flatten)]
     pub report: ReportArgs,
-    /// Also save the evidence bundle this report was made from.
-    #[arg(long, value_name = "FILE")]
     pub save_evidence: Option<PathBuf>,
-    /// Read the machine's files below DIR instead of / (a captured tree).
-    /// CPUID is not executed then: this CPU is not that machine's.
-    #[arg(long, value_name = "DIR", hide = true)]
+    /// Read the machine's files below DIR instead of / (a captured tree);
+    /// CPUID is not executed then. Undocumented: for tests.
     pub root: Option<PathBuf>,
-    /// Never load the msr/cpuid kernel modules (a root scan otherwise loads
-    /// them when missing, and unloads them afterwards).
-    #[arg(long)]
     pub no_modules: bool,
 }
 
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default)]
 pub struct CaptureArgs {
-    /// Write the bundle to FILE (atomically) instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    #[arg(long, value_name = "DIR", hide = true)]
     pub root: Option<PathBuf>,
-    /// Never load the msr/cpuid kernel modules.
-    #[arg(long)]
     pub no_modules: bool,
 }
 
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default)]
 pub struct AnalyzeArgs {
-    /// A bundle saved by `xenready capture` (or `scan --save-evidence`).
     pub bundle: Option<PathBuf>,
-    /// CPUID dump: AIDA64/InstLatx64 text or `cpuid -r` output.
-    #[arg(long, value_name = "FILE")]
     pub cpuid: Option<PathBuf>,
-    /// SMBIOS: raw DMI table, `dmidecode --dump-bin` file or Windows RSMB.
-    #[arg(long, value_name = "FILE")]
     pub dmi: Option<PathBuf>,
-    /// ACPI tables: a table file (DMAR, IVRS, APIC ...), a directory of
-    /// them (acpixtract output) or `acpidump` text.
-    #[arg(long, value_name = "DIR_OR_FILE")]
     pub acpi: Option<PathBuf>,
-    /// Kernel log: dmesg, dmesg -T, journalctl -k, kern.log or `xl dmesg`
-    /// output. May be repeated.
-    #[arg(long, value_name = "FILE")]
     pub dmesg: Vec<PathBuf>,
-    /// Output of `xl info` saved in a Xen dom0.
-    #[arg(long = "xl-info", value_name = "FILE")]
     pub xl_info: Option<PathBuf>,
-    /// Bootloader configuration: extlinux.conf, grub.cfg, menu.lst or
-    /// /etc/default/grub. May be repeated.
-    #[arg(long = "boot-config", value_name = "FILE")]
     pub boot_config: Vec<PathBuf>,
-    /// SMBIOS as `dmidecode` text output (versions 2.2 to 3.6); used when
-    /// no binary table is given.
-    #[arg(long, value_name = "FILE")]
     pub dmidecode_text: Option<PathBuf>,
-    #[command(flatten)]
     pub report: ReportArgs,
 }
 
-#[derive(Debug, Clone, Args)]
-#[command(
-    after_help = "Ranking: --sort score (the default) puts the highest score first; \
---sort name orders by machine (vendor and product) A to Z, unnamed machines last; \
---sort verdict orders ready, needs-changes, limited, unknown, not-suitable, then by score, \
-highest first. Ties are broken by machine name, then serial, then file name.
-
-Reports of one machine (same serial number or SMBIOS UUID) merge into one row that \
-keeps the newest capture (then the most complete report) and says which files it merged."
-)]
+#[derive(Debug, Clone)]
 pub struct CompareArgs {
-    /// Reports written with `--format json`, bundles written by `xenready
-    /// capture`, or directories holding them (not searched recursively;
-    /// other files there are skipped with a note on standard error).
-    #[arg(required = true, value_name = "FILE")]
     pub inputs: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = CompareFormat::Text)]
     pub format: CompareFormat,
-    /// How rows are ranked (see below).
-    #[arg(long, value_enum, default_value_t = CompareSort::Score)]
     pub sort: CompareSort,
-    /// Xen target that evidence bundles are judged for (a report keeps
-    /// the target it was made for).
-    #[arg(long, default_value = "xen", value_name = "NAME")]
     pub target: String,
-    /// Write the table to FILE (atomically) instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CompareFormat {
-    /// Aligned columns.
-    Text,
-    /// RFC 4180 CSV with a header row, every field quoted.
-    Csv,
-    Json,
-    /// A pipe table, for tickets and wikis.
-    Markdown,
+#[derive(Debug, Clone)]
+pub struct CpuArgs {
+    pub query: Vec<String>,
+    pub format: LookupFormat,
+    pub target: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CompareSort {
-    /// Highest score first.
-    Score,
-    /// Machine name A to Z.
-    Name,
-    /// Best verdict first, then highest score.
-    Verdict,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,
     Json,
-    /// Markdown, to paste into a ticket or a wiki page.
     Markdown,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LookupFormat {
     Text,
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListFormat {
     Text,
     Markdown,
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareFormat {
+    Text,
+    Csv,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareSort {
+    Score,
+    Name,
+    Verdict,
+}
+
+const SUBCOMMANDS: &[&str] = &[
+    "scan", "capture", "analyze", "compare", "explain", "checks", "cpu", "help",
+];
+
+/// Parses the arguments after the program name. Without a subcommand,
+/// `xenready [OPTIONS]` is `xenready scan [OPTIONS]`.
+pub fn parse(args: Vec<OsString>) -> Result<Command, UsageError> {
+    let first = args
+        .first()
+        .and_then(|a| a.to_str())
+        .unwrap_or("")
+        .to_string();
+    let first = first.as_str();
+    let (name, rest) = if SUBCOMMANDS.contains(&first) {
+        (first.to_string(), args[1..].to_vec())
+    } else if !first.is_empty() && !first.starts_with('-') {
+        let hint = super::suggest_word(first, SUBCOMMANDS);
+        return Err(UsageError(format!(
+            "unknown command `{first}`{hint} (`xenready --help` lists them)"
+        )));
+    } else {
+        ("scan".to_string(), args)
+    };
+    let mut parser = Parser::from_args(rest);
+    match name.as_str() {
+        "scan" => scan(&mut parser, first != "scan"),
+        "capture" => capture(&mut parser),
+        "analyze" => analyze(&mut parser),
+        "compare" => compare(&mut parser),
+        "explain" => explain(&mut parser),
+        "checks" => checks(&mut parser),
+        "cpu" => cpu(&mut parser),
+        _ => Ok(Command::Print(help::topic(
+            parser_values(&mut parser)?.first().map(String::as_str),
+        ))),
+    }
+}
+
+fn scan(parser: &mut Parser, top_level: bool) -> Result<Command, UsageError> {
+    let mut args = ScanArgs::default();
+    while let Some(owned) = next(parser)? {
+        let arg = owned.arg();
+        if report_option(parser, &arg, &mut args.report)? {
+            continue;
+        }
+        match arg {
+            Arg::Long("save-evidence") => args.save_evidence = Some(path(parser)?),
+            Arg::Long("root") => args.root = Some(path(parser)?),
+            Arg::Long("no-modules") => args.no_modules = true,
+            Arg::Short('h') | Arg::Long("help") => {
+                return Ok(Command::Print(if top_level {
+                    help::MAIN.into()
+                } else {
+                    help::SCAN.into()
+                }))
+            }
+            Arg::Short('V') | Arg::Long("version") => return Ok(version()),
+            other => return Err(unexpected(other, SCAN_OPTIONS)),
+        }
+    }
+    Ok(Command::Scan(args))
+}
+
+const REPORT_OPTIONS: &[&str] = &["format", "output", "target", "color", "ascii", "check"];
+const SCAN_OPTIONS: &[&str] = &[
+    "format",
+    "output",
+    "target",
+    "color",
+    "ascii",
+    "check",
+    "save-evidence",
+    "no-modules",
+    "help",
+    "version",
+];
+
+/// Consumes an option shared by every command that writes a report.
+fn report_option(
+    parser: &mut Parser,
+    arg: &Arg,
+    report: &mut ReportArgs,
+) -> Result<bool, UsageError> {
+    match arg {
+        Arg::Long("format") => {
+            report.format = choice(
+                parser,
+                "--format",
+                &[
+                    ("text", Format::Text),
+                    ("json", Format::Json),
+                    ("markdown", Format::Markdown),
+                ],
+            )?
+        }
+        Arg::Short('o') | Arg::Long("output") => report.output = Some(path(parser)?),
+        Arg::Long("target") => report.target = string(parser)?,
+        Arg::Long("color") => {
+            report.color = choice(
+                parser,
+                "--color",
+                &[
+                    ("auto", ColorChoice::Auto),
+                    ("always", ColorChoice::Always),
+                    ("never", ColorChoice::Never),
+                ],
+            )?
+        }
+        Arg::Long("ascii") => report.ascii = true,
+        Arg::Long("check") => report.check = true,
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+fn capture(parser: &mut Parser) -> Result<Command, UsageError> {
+    let mut args = CaptureArgs::default();
+    while let Some(owned) = next(parser)? {
+        let arg = owned.arg();
+        match arg {
+            Arg::Short('o') | Arg::Long("output") => args.output = Some(path(parser)?),
+            Arg::Long("root") => args.root = Some(path(parser)?),
+            Arg::Long("no-modules") => args.no_modules = true,
+            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Print(help::CAPTURE.into())),
+            other => return Err(unexpected(other, &["output", "no-modules", "help"])),
+        }
+    }
+    Ok(Command::Capture(args))
+}
+
+fn analyze(parser: &mut Parser) -> Result<Command, UsageError> {
+    let mut args = AnalyzeArgs::default();
+    while let Some(owned) = next(parser)? {
+        let arg = owned.arg();
+        if report_option(parser, &arg, &mut args.report)? {
+            continue;
+        }
+        match arg {
+            Arg::Long("cpuid") => args.cpuid = Some(path(parser)?),
+            Arg::Long("dmi") => args.dmi = Some(path(parser)?),
+            Arg::Long("acpi") => args.acpi = Some(path(parser)?),
+            Arg::Long("dmesg") => args.dmesg.push(path(parser)?),
+            Arg::Long("xl-info") => args.xl_info = Some(path(parser)?),
+            Arg::Long("boot-config") => args.boot_config.push(path(parser)?),
+            Arg::Long("dmidecode-text") => args.dmidecode_text = Some(path(parser)?),
+            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Print(help::ANALYZE.into())),
+            Arg::Value(bundle) if args.bundle.is_none() => args.bundle = Some(bundle.into()),
+            other => {
+                let mut known = REPORT_OPTIONS.to_vec();
+                known.extend([
+                    "cpuid",
+                    "dmi",
+                    "acpi",
+                    "dmesg",
+                    "xl-info",
+                    "boot-config",
+                    "dmidecode-text",
+                    "help",
+                ]);
+                return Err(unexpected(other, &known));
+            }
+        }
+    }
+    Ok(Command::Analyze(args))
+}
+
+fn compare(parser: &mut Parser) -> Result<Command, UsageError> {
+    let mut args = CompareArgs {
+        inputs: Vec::new(),
+        format: CompareFormat::Text,
+        sort: CompareSort::Score,
+        target: "xen".into(),
+        output: None,
+    };
+    while let Some(owned) = next(parser)? {
+        let arg = owned.arg();
+        match arg {
+            Arg::Long("format") => {
+                args.format = choice(
+                    parser,
+                    "--format",
+                    &[
+                        ("text", CompareFormat::Text),
+                        ("csv", CompareFormat::Csv),
+                        ("json", CompareFormat::Json),
+                        ("markdown", CompareFormat::Markdown),
+                    ],
+                )?
+            }
+            Arg::Long("sort") => {
+                args.sort = choice(
+                    parser,
+                    "--sort",
+                    &[
+                        ("score", CompareSort::Score),
+                        ("name", CompareSort::Name),
+                        ("verdict", CompareSort::Verdict),
+                    ],
+                )?
+            }
+            Arg::Long("target") => args.target = string(parser)?,
+            Arg::Short('o') | Arg::Long("output") => args.output = Some(path(parser)?),
+            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Print(help::COMPARE.into())),
+            Arg::Value(input) => args.inputs.push(input.into()),
+            other => {
+                return Err(unexpected(
+                    other,
+                    &["format", "sort", "target", "output", "help"],
+                ))
+            }
+        }
+    }
+    if args.inputs.is_empty() {
+        return Err(UsageError(
+            "compare needs at least one report, bundle or directory".into(),
+        ));
+    }
+    Ok(Command::Compare(args))
+}
+
+fn explain(parser: &mut Parser) -> Result<Command, UsageError> {
+    let mut id = None;
+    while let Some(owned) = next(parser)? {
+        let arg = owned.arg();
+        match arg {
+            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Print(help::EXPLAIN.into())),
+            Arg::Value(value) if id.is_none() => id = Some(text(value)?),
+            other => return Err(unexpected(other, &["help"])),
+        }
+    }
+    let id = id.ok_or_else(|| {
+        UsageError("explain needs a check id (`xenready checks` lists them)".into())
+    })?;
+    Ok(Command::Explain { id })
+}
+
+fn checks(parser: &mut Parser) -> Result<Command, UsageError> {
+    let mut format = ListFormat::Text;
+    while let Some(owned) = next(parser)? {
+        let arg = owned.arg();
+        match arg {
+            Arg::Long("format") => {
+                format = choice(
+                    parser,
+                    "--format",
+                    &[
+                        ("text", ListFormat::Text),
+                        ("markdown", ListFormat::Markdown),
+                        ("json", ListFormat::Json),
+                    ],
+                )?
+            }
+            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Print(help::CHECKS.into())),
+            other => return Err(unexpected(other, &["format", "help"])),
+        }
+    }
+    Ok(Command::Checks { format })
+}
+
+fn cpu(parser: &mut Parser) -> Result<Command, UsageError> {
+    let mut args = CpuArgs {
+        query: Vec::new(),
+        format: LookupFormat::Text,
+        target: "xen".into(),
+    };
+    while let Some(owned) = next(parser)? {
+        let arg = owned.arg();
+        match arg {
+            Arg::Long("format") => {
+                args.format = choice(
+                    parser,
+                    "--format",
+                    &[("text", LookupFormat::Text), ("json", LookupFormat::Json)],
+                )?
+            }
+            Arg::Long("target") => args.target = string(parser)?,
+            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Print(help::CPU.into())),
+            Arg::Value(word) => args.query.push(text(word)?),
+            other => return Err(unexpected(other, &["format", "target", "help"])),
+        }
+    }
+    if args.query.is_empty() {
+        return Err(UsageError(
+            "cpu needs a processor: a brand string, a model number (X5570) or a codename".into(),
+        ));
+    }
+    Ok(Command::Cpu(args))
+}
+
+fn version() -> Command {
+    Command::Print(format!("xenready {}\n", env!("CARGO_PKG_VERSION")))
+}
+
+fn parser_values(parser: &mut Parser) -> Result<Vec<String>, UsageError> {
+    let mut values = Vec::new();
+    while let Some(owned) = next(parser)? {
+        let arg = owned.arg();
+        if let Arg::Value(value) = arg {
+            values.push(text(value)?);
+        }
+    }
+    Ok(values)
+}
+
+/// An argument that owns its text, so the parser is free to read the
+/// option's value while the argument is being matched.
+enum Owned {
+    Long(String),
+    Short(char),
+    Value(OsString),
+}
+
+impl Owned {
+    fn arg(&self) -> Arg<'_> {
+        match self {
+            Owned::Long(name) => Arg::Long(name),
+            Owned::Short(c) => Arg::Short(*c),
+            Owned::Value(value) => Arg::Value(value.clone()),
+        }
+    }
+}
+
+fn next(parser: &mut Parser) -> Result<Option<Owned>, UsageError> {
+    Ok(parser.next().map_err(usage)?.map(|arg| match arg {
+        Arg::Long(name) => Owned::Long(name.to_string()),
+        Arg::Short(c) => Owned::Short(c),
+        Arg::Value(value) => Owned::Value(value),
+    }))
+}
+
+fn usage(error: lexopt::Error) -> UsageError {
+    UsageError(error.to_string())
+}
+
+fn path(parser: &mut Parser) -> Result<PathBuf, UsageError> {
+    parser.value().map(PathBuf::from).map_err(usage)
+}
+
+fn string(parser: &mut Parser) -> Result<String, UsageError> {
+    text(parser.value().map_err(usage)?)
+}
+
+fn text(value: OsString) -> Result<String, UsageError> {
+    value.string().map_err(usage)
+}
+
+fn choice<T: Copy>(
+    parser: &mut Parser,
+    option: &str,
+    choices: &[(&str, T)],
+) -> Result<T, UsageError> {
+    let value = string(parser)?;
+    choices
+        .iter()
+        .find(|(name, _)| *name == value)
+        .map(|(_, v)| *v)
+        .ok_or_else(|| {
+            let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+            UsageError(format!(
+                "invalid value `{value}` for {option} (possible values: {})",
+                names.join(", ")
+            ))
+        })
+}
+
+/// An option or value this command does not take, with a did-you-mean.
+fn unexpected(arg: Arg, known: &[&str]) -> UsageError {
+    match arg {
+        Arg::Long(name) => {
+            let hint =
+                super::suggest_word(name, known).replace("did you mean `", "did you mean `--");
+            UsageError(format!("unknown option `--{name}`{hint} (see `--help`)"))
+        }
+        Arg::Short(c) => UsageError(format!("unknown option `-{c}` (see `--help`)")),
+        Arg::Value(value) => UsageError(format!(
+            "unexpected argument `{}` (see `--help`)",
+            value.to_string_lossy()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(args: &[&str]) -> Result<Command, UsageError> {
+        parse(args.iter().map(OsString::from).collect())
+    }
+
+    #[test]
+    fn no_subcommand_means_scan_with_its_options() {
+        let Ok(Command::Scan(args)) = parse_str(&["--format", "json", "--check", "-o", "r.json"])
+        else {
+            panic!("not a scan")
+        };
+        assert_eq!(args.report.format, Format::Json);
+        assert!(args.report.check);
+        assert_eq!(args.report.output, Some(PathBuf::from("r.json")));
+        assert!(matches!(parse_str(&[]), Ok(Command::Scan(_))));
+    }
+
+    #[test]
+    fn analyze_takes_a_bundle_and_repeated_imports() {
+        let Ok(Command::Analyze(args)) = parse_str(&[
+            "analyze",
+            "b.json",
+            "--dmesg",
+            "a",
+            "--dmesg=b",
+            "--boot-config",
+            "c",
+            "--target",
+            "xcp-ng-8.3",
+        ]) else {
+            panic!("not analyze")
+        };
+        assert_eq!(args.bundle, Some(PathBuf::from("b.json")));
+        assert_eq!(args.dmesg.len(), 2);
+        assert_eq!(args.boot_config.len(), 1);
+        assert_eq!(args.report.target, "xcp-ng-8.3");
+    }
+
+    #[test]
+    fn mistakes_are_one_line_with_a_suggestion() {
+        let error = parse_str(&["--fromat", "json"]).unwrap_err().0;
+        assert!(error.contains("did you mean `--format`"), "{error}");
+        let error = parse_str(&["--format", "yaml"]).unwrap_err().0;
+        assert!(
+            error.contains("possible values: text, json, markdown"),
+            "{error}"
+        );
+        let error = parse_str(&["analyse"]).unwrap_err().0;
+        assert!(error.contains("did you mean `analyze`"), "{error}");
+        assert!(parse_str(&["cpu"]).is_err());
+        assert!(parse_str(&["compare"]).is_err());
+    }
+
+    #[test]
+    fn help_and_version_print() {
+        for args in [
+            &["--help"][..],
+            &["scan", "-h"],
+            &["analyze", "--help"],
+            &["help", "compare"],
+        ] {
+            assert!(matches!(parse_str(args), Ok(Command::Print(_))), "{args:?}");
+        }
+        let Ok(Command::Print(version)) = parse_str(&["--version"]) else {
+            panic!()
+        };
+        assert!(version.starts_with("xenready "));
+    }
 }

@@ -4,9 +4,10 @@ pub mod args;
 mod compare;
 mod cpu;
 mod docs;
+mod help;
 
 use anyhow::Context as _;
-use args::{AnalyzeArgs, CaptureArgs, Cli, ColorChoice, Command, Format, ReportArgs, ScanArgs};
+use args::{AnalyzeArgs, CaptureArgs, ColorChoice, Command, Format, ReportArgs, ScanArgs};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use xenready::collect::{self, CollectOptions};
@@ -22,27 +23,37 @@ use xenready::report::Report;
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// "; did you mean `x`?" when `word` is a near miss of a known one.
+pub fn suggest_word(word: &str, known: &[&str]) -> String {
+    xenready::suggest::closest(word, known.iter().copied())
+        .map(|w| format!("; did you mean `{w}`?"))
+        .unwrap_or_default()
+}
+
 /// What `main` should exit with after a successful run.
 pub struct Outcome {
     pub exit_code: u8,
 }
 
-pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    match cli.command {
-        None => scan(cli.scan),
-        Some(Command::Scan(args)) => scan(args),
-        Some(Command::Capture(args)) => capture(args),
-        Some(Command::Analyze(args)) => analyze(args),
-        Some(Command::Compare(args)) => compare::compare(args),
-        Some(Command::Explain { id }) => {
+pub fn run(command: Command) -> anyhow::Result<Outcome> {
+    match command {
+        Command::Print(text) => {
+            emit(None, text.as_bytes())?;
+            Ok(Outcome { exit_code: 0 })
+        }
+        Command::Scan(args) => scan(args),
+        Command::Capture(args) => capture(args),
+        Command::Analyze(args) => analyze(args),
+        Command::Compare(args) => compare::compare(args),
+        Command::Explain { id } => {
             emit(None, docs::explain(&id)?.as_bytes())?;
             Ok(Outcome { exit_code: 0 })
         }
-        Some(Command::Checks { format }) => {
+        Command::Checks { format } => {
             emit(None, docs::list(format).as_bytes())?;
             Ok(Outcome { exit_code: 0 })
         }
-        Some(Command::Cpu(args)) => {
+        Command::Cpu(args) => {
             let target = target(&args.target)?;
             emit(None, cpu::run(&args, target)?.as_bytes())?;
             Ok(Outcome { exit_code: 0 })
