@@ -109,6 +109,7 @@ reports() {
 passed=0
 failed=0
 failed_names=()
+known=()
 summary=()
 
 # scenario NAME FIRMWARE MEDIA KERNEL_ARGS [QEMU_ARGS...]
@@ -118,6 +119,7 @@ summary=()
 scenario() {
     local name=$1 firmware=$2 media=$3 kargs=$4
     shift 4
+    known+=("$name")
     if ((${#only[@]})) && [[ " ${only[*]} " != *" $name "* ]]; then return; fi
     local dir=$out/runs/$name disk boot=() sends=() nmi=()
     rm -rf "$dir"
@@ -264,6 +266,10 @@ scenario iso-uefi uefi cdrom "" -machine q35 -cpu EPYC "send:Press any key=\n"
 
 # A 32-bit-only CPU: syslinux says why instead of starting the kernel.
 scenario no64 bios stick "" -machine pc -cpu pentium3 "send:or reboot to restart.=poweroff\n"
+
+for name in "${only[@]}"; do
+    [[ " ${known[*]} " == *" $name "* ]] || record "$name" fail "no such scenario (known: ${known[*]})"
+done
 
 echo
 echo "== summary (name, result, seconds from power-on to the verdict on the serial console)"
