@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   qemu-system-x86 linux-image-amd64 busybox-static syslinux syslinux-common
   syslinux-utils isolinux grub-efi-amd64-bin grub-common mtools dosfstools
-  xorriso ovmf cpio xz-utils zstd kmod python3 file
+  xorriso ovmf cpio xz-utils zstd kmod python3 file fdisk hyperfine time
 )
 
 missing=()

@@ -11,3 +11,5 @@ cargo clippy --all-targets --locked -- -D warnings
 cargo test --all-targets --locked
 cargo test --doc --locked
 scripts/check-static.sh
+# Boots the real USB image in QEMU (software emulation) for every scenario.
+tests/e2e/run.sh

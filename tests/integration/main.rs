@@ -7,4 +7,5 @@ mod common;
 mod cpuid_dumps;
 mod inference;
 mod kernel_log;
+mod qemu_bundles;
 mod smbios_tables;
