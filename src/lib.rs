@@ -19,6 +19,8 @@ pub mod report;
 pub mod sanitize;
 pub mod score;
 pub mod suggest;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 use evidence::Evidence;
 use facts::Facts;

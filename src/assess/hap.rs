@@ -148,7 +148,7 @@ fn from_xen_and_logs(
     }
     let Some(log) = &facts.kernel_log else { return };
     for event in &log.events {
-        let line = super::hvm::log_line(event);
+        let line = event.as_evidence();
         match event.id.as_str() {
             "xen-hap-detected" => learn(Silicon::Yes, OsState::Active, line),
             "xen-hap-disabled" => learn(

@@ -218,12 +218,12 @@ fn from_kernel_log(facts: &Facts, j: &mut Judgement) {
             Silicon::Yes,
             "kernel log: the CPU has VT-x/AMD-V (the kernel reports a firmware lock only when CPUID shows the extension)",
         );
-        j.observe_firmware(FirmwareState::Disabled, log_line(first));
+        j.observe_firmware(FirmwareState::Disabled, first.as_evidence());
         quote_more(j, &disabled);
     };
     let observe_active = |j: &mut Judgement| {
         let Some(first) = active.first() else { return };
-        j.observe_firmware(FirmwareState::Enabled, log_line(first));
+        j.observe_firmware(FirmwareState::Enabled, first.as_evidence());
         j.observe_os(
             OsState::Active,
             "kernel log: a hypervisor (KVM or Xen) loaded and uses VT-x/AMD-V",
@@ -250,13 +250,9 @@ fn log_position(log: &crate::facts::KernelLogFacts, event: &LogEvent) -> (usize,
     (source, event.line)
 }
 
-pub(crate) fn log_line(event: &LogEvent) -> String {
-    format!("{} line {}: {}", event.source, event.line, event.text)
-}
-
 fn quote_more(j: &mut Judgement, events: &[&LogEvent]) {
     for event in events.iter().skip(1).take(QUOTED_LINES - 1) {
-        j.note(log_line(event));
+        j.note(event.as_evidence());
     }
     if events.len() > QUOTED_LINES {
         let last = events.last().map(|e| e.line).unwrap_or_default();

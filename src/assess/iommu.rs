@@ -1,5 +1,5 @@
 use super::{Inference, Judgement};
-use crate::facts::{AcpiFacts, Facts, LogEvent, LogOrigin};
+use crate::facts::{AcpiFacts, Facts};
 use crate::report::{Capability, FirmwareState, OsState, Silicon};
 
 /// The IOMMU is announced by the ACPI DMAR (Intel VT-d) or IVRS (AMD-Vi)
@@ -125,26 +125,16 @@ fn from_logs(facts: &Facts, j: &mut Judgement) {
         ("iommu-active", OsState::Active),
     ] {
         if let Some(event) = log.events(id).next() {
-            j.observe_os(state, log_line(event));
+            j.observe_os(state, event.as_evidence());
         }
     }
-}
-
-/// An event as evidence: where it was logged and the line itself.
-pub(crate) fn log_line(event: &LogEvent) -> String {
-    let origin = match event.origin {
-        LogOrigin::Linux => "kernel log",
-        LogOrigin::Xen => "Xen console",
-    };
-    let text: String = event.text.chars().take(200).collect();
-    format!("{origin} line {}: {text}", event.line)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::checks::testing::{acpi_with_dmar, event, log};
-    use crate::facts::XenFacts;
+    use crate::facts::{LogOrigin, XenFacts};
     use crate::report::CapState;
 
     /// The capability as the pipeline judges it, generation inference included.
@@ -204,7 +194,7 @@ mod tests {
         assert_eq!(iommu.os, OsState::Inactive);
         assert_eq!(
             iommu.evidence.last().map(String::as_str),
-            Some("Xen console line 9: (XEN) I/O virtualisation disabled")
+            Some("xl dmesg line 9: (XEN) I/O virtualisation disabled")
         );
     }
 

@@ -13,7 +13,6 @@ mod platform;
 mod smt;
 
 pub use inference::Inference;
-pub(crate) use iommu::log_line;
 pub use judgement::Judgement;
 pub use platform::{detect as detect_platform, PlatformView};
 

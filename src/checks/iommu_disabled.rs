@@ -1,5 +1,4 @@
 use super::{Check, Context, Doc, Hit};
-use crate::assess::log_line;
 use crate::report::Severity;
 
 pub static CHECK: Check = Check {
@@ -74,7 +73,7 @@ fn run(context: &Context) -> Vec<Hit> {
         }
     }
     if let Some(event) = log.and_then(|l| l.events("xen-iommu-disabled").next()) {
-        evidence.push(log_line(event));
+        evidence.push(event.as_evidence());
         if xen_off.is_empty() && erratum.is_none() {
             remedy.push(
                 "Read the Xen console (`xl dmesg`) lines before \"I/O virtualisation disabled\" \
@@ -84,7 +83,7 @@ fn run(context: &Context) -> Vec<Hit> {
         }
     }
     if let Some(event) = erratum {
-        evidence.push(log_line(event));
+        evidence.push(event.as_evidence());
         remedy.push(
             "Xen turned the IOMMU off for a known chipset erratum (Intel 5500/5520/X58 I/O hub \
              revisions; AMD SP5100 erratum 28). On SP5100 boards, taking the SATA controller out \
@@ -197,8 +196,8 @@ mod tests {
         assert_eq!(
             hits[0].evidence[1..],
             [
-                "Xen console line 57: (XEN) I/O virtualisation disabled",
-                "Xen console line 41: (XEN) [VT-D]Disabling IOMMU due to Intel 5500/5520/X58 Chipset errata #47, #53",
+                "xl dmesg line 57: (XEN) I/O virtualisation disabled",
+                "xl dmesg line 41: (XEN) [VT-D]Disabling IOMMU due to Intel 5500/5520/X58 Chipset errata #47, #53",
             ]
         );
         assert_eq!(hits[0].remedy.len(), 1);

@@ -1,5 +1,4 @@
 use super::{Check, Context, Doc, Hit};
-use crate::assess::log_line;
 use crate::facts::{AcpiFacts, DmarFacts};
 use crate::report::Severity;
 
@@ -38,7 +37,11 @@ fn run(context: &Context) -> Vec<Hit> {
         ivrs_problems(acpi, &mut evidence);
     }
     if let Some(log) = &facts.kernel_log {
-        evidence.extend(log.events("iommu-firmware-bug").take(3).map(log_line));
+        evidence.extend(
+            log.events("iommu-firmware-bug")
+                .take(3)
+                .map(|e| e.as_evidence()),
+        );
     }
     if evidence.is_empty() {
         return Vec::new();
@@ -155,7 +158,7 @@ mod tests {
         let hits = run_check(&CHECK, &facts);
         assert_eq!(hits.len(), 1);
         assert!(hits[0].evidence[0].contains("(RMRR) 0xbf458000-0xbf458000"));
-        assert!(hits[0].evidence[1].starts_with("kernel log line 95: DMAR: [Firmware Bug]"));
+        assert!(hits[0].evidence[1].starts_with("/dev/kmsg line 95: DMAR: [Firmware Bug]"));
     }
 
     #[test]

@@ -1,5 +1,4 @@
 use super::{Check, Context, Doc, Hit};
-use crate::assess::log_line;
 use crate::report::{Severity, Silicon};
 
 pub static CHECK: Check = Check {
@@ -43,7 +42,7 @@ fn run(context: &Context) -> Vec<Hit> {
     if let Some(log) = &facts.kernel_log {
         for id in EVENTS {
             if let Some(event) = log.events(id).next() {
-                evidence.push(log_line(event));
+                evidence.push(event.as_evidence());
             }
         }
     }
@@ -105,10 +104,10 @@ mod tests {
         let hits = run_check(&CHECK, &facts);
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].evidence.len(), 2);
-        assert!(hits[0].evidence[0].starts_with("kernel log line 812: DMAR-IR:"));
+        assert!(hits[0].evidence[0].starts_with("/dev/kmsg line 812: DMAR-IR:"));
         assert_eq!(
             hits[0].evidence[1],
-            "Xen console line 60: (XEN) Interrupt remapping disabled"
+            "xl dmesg line 60: (XEN) Interrupt remapping disabled"
         );
     }
 

@@ -20,12 +20,12 @@ pub fn events<'a>(facts: &'a Facts, ids: &[&str]) -> Vec<&'a LogEvent> {
         .unwrap_or_default()
 }
 
-pub fn line(event: &LogEvent) -> String {
-    format!("{} line {}: {}", event.source, event.line, event.text)
-}
-
 pub fn quote(events: &[&LogEvent]) -> Vec<String> {
-    let mut lines: Vec<String> = events.iter().take(QUOTED).map(|e| line(e)).collect();
+    let mut lines: Vec<String> = events
+        .iter()
+        .take(QUOTED)
+        .map(|e| e.as_evidence())
+        .collect();
     if events.len() > QUOTED {
         lines.push(format!("... and {} more such lines", events.len() - QUOTED));
     }

@@ -65,6 +65,12 @@ pub fn event(id: &str, origin: LogOrigin, line: u64, text: &str) -> LogEvent {
         origin,
         line,
         text: text.into(),
+        // Where such lines are read on a live system.
+        source: match origin {
+            LogOrigin::Linux => "/dev/kmsg",
+            LogOrigin::Xen => "xl dmesg",
+        }
+        .into(),
         ..LogEvent::default()
     }
 }

@@ -49,7 +49,7 @@ fn run(context: &Context) -> Vec<Hit> {
                 complaints
                     .iter()
                     .filter(|e| e.text.contains(&format!("\"{key}\"")))
-                    .map(|e| log_lines::line(e)),
+                    .map(|e| e.as_evidence()),
             );
             let detail = match &suggestion {
                 Some(s) => format!(

@@ -51,6 +51,15 @@ pub enum LogOrigin {
     Xen,
 }
 
+impl LogEvent {
+    /// The event as evidence: which log, which line, and the line itself
+    /// (cut at 200 characters: a log line can be arbitrarily long).
+    pub fn as_evidence(&self) -> String {
+        let text: String = self.text.chars().take(200).collect();
+        format!("{} line {}: {text}", self.source, self.line)
+    }
+}
+
 impl KernelLogFacts {
     pub fn events<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a LogEvent> + 'a {
         self.events.iter().filter(move |e| e.id == id)

@@ -106,6 +106,33 @@ pub fn declare_missing_sources(evidence: &mut Evidence) {
     }
 }
 
+/// Stores imported CPUID dumps and records the "cpuid" source: ok, or
+/// partial when malformed record lines were skipped.
+fn record_cpuid(
+    evidence: &mut Evidence,
+    dumps: Vec<crate::evidence::CpuidDump>,
+    skipped_lines: &[usize],
+    from: &str,
+) {
+    let leaves: usize = dumps.iter().map(|d| d.leaves.len()).sum();
+    let mut detail = format!(
+        "{leaves} CPUID leaves on {} logical CPUs from {from}",
+        dumps.len()
+    );
+    let status = match skipped_lines.first() {
+        None => SourceStatus::Ok,
+        Some(first) => {
+            detail.push_str(&format!(
+                "; {} malformed record lines skipped, the first at line {first}",
+                skipped_lines.len()
+            ));
+            SourceStatus::Partial
+        }
+    };
+    evidence.record("cpuid", status, detail);
+    evidence.cpuid = dumps;
+}
+
 /// `--cpuid FILE`: an AIDA64/InstLatx64 dump or a `cpuid -r` dump, told
 /// apart by their first record.
 pub fn cpuid_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError> {

@@ -122,19 +122,7 @@ fn every_prefix_of_every_server_table_is_safe() {
     }
 }
 
-/// A fixed-seed linear congruential generator: reproducible noise without
-/// a crate.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-}
+use crate::test_support::Lcg;
 
 #[test]
 fn random_byte_flips_never_panic() {

@@ -385,18 +385,7 @@ fn text_and_binary_decoders_agree_on_the_same_machines() {
     }
 }
 
-/// A fixed-seed linear congruential generator: no extra crates.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-}
+use crate::test_support::Lcg;
 
 #[test]
 fn truncated_and_damaged_text_never_panics() {

@@ -1,49 +1,16 @@
-//! Values as dmidecode prints them → numbers and cleaned strings.
-
-/// Texts that stand for "no value": placeholders the vendor never filled in
-/// (the same list the binary SMBIOS decoder drops, whose filter is private
-/// to it), dmidecode's own wording for absent or invalid data, and the
-/// `--` linux-hardware.org writes over serial numbers.
-const PLACEHOLDERS: &[&str] = &[
-    "Not Specified",
-    "Not Applicable",
-    "Not Available",
-    "Not Present",
-    "Not Provided",
-    "Not Defined",
-    "Not Settable",
-    "Not Installed",
-    "No Asset Tag",
-    "No Asset Information",
-    "To Be Filled By O.E.M.",
-    "To Be Filled By O.E.M",
-    "Default string",
-    "$(DEFAULT_STRING)",
-    "0123456789",
-    "1234567890",
-    "System Serial Number",
-    "System Product Name",
-    "System Version",
-    "System manufacturer",
-    "System Manufacturer",
-    "System Name",
-    "Base Board Serial Number",
-    "Chassis Serial Number",
-    "None",
-    "N/A",
-    "Unknown",
-    "Empty",
-    "NO DIMM",
-    "--",
-];
+//! Values as dmidecode prints them → numbers and cleaned strings. The
+//! placeholder list ("To Be Filled By O.E.M." ...) is the binary SMBIOS
+//! decoder's, so both forms of one machine decode alike.
 
 /// Trims `raw` and drops it when it is empty, a placeholder, or one of
 /// dmidecode's `<OUT OF SPEC>` / `<BAD INDEX>` markers.
 pub fn clean(raw: &str) -> Option<String> {
     let text = raw.trim();
     let marker = text.starts_with('<') && text.ends_with('>');
-    let placeholder = PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(text));
-    (!(text.is_empty() || marker || placeholder)).then(|| text.to_string())
+    if marker {
+        return None;
+    }
+    crate::decode::smbios::strings::clean(text)
 }
 
 /// Leading decimal number of `3600 MHz`, `667 MHz (1.5 ns)`, `1333 MT/s`.

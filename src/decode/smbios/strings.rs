@@ -29,6 +29,11 @@ const PLACEHOLDERS: &[&str] = &[
     "Unknown",
     "Empty",
     "NO DIMM",
+    "Not Settable",
+    "Not Installed",
+    "System Manufacturer",
+    "System Name",
+    "--",
 ];
 
 /// Trims `raw` and drops it when it is empty or a placeholder.

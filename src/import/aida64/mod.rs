@@ -50,23 +50,7 @@ pub fn parse(text: &str) -> Result<Aida64Dump, ParseError> {
 
 pub fn apply(evidence: &mut Evidence, dump: Aida64Dump, path: &Path) {
     let name = file_name(path);
-    let leaves: usize = dump.cpuid.iter().map(|d| d.leaves.len()).sum();
-    let mut detail = format!(
-        "{leaves} CPUID leaves on {} logical CPUs from {name}",
-        dump.cpuid.len()
-    );
-    let status = match dump.skipped_lines.first() {
-        None => SourceStatus::Ok,
-        Some(first) => {
-            detail.push_str(&format!(
-                "; {} malformed record lines skipped, the first at line {first}",
-                dump.skipped_lines.len()
-            ));
-            SourceStatus::Partial
-        }
-    };
-    evidence.record("cpuid", status, detail);
-    evidence.cpuid = dump.cpuid;
+    super::record_cpuid(evidence, dump.cpuid, &dump.skipped_lines, &name);
 
     if dump.msr.is_empty() {
         evidence.record(

@@ -60,22 +60,7 @@ fn truncated_dumps_with_entry_points_are_partial_or_rejected() {
     }
 }
 
-/// Numerical Recipes' LCG: reproducible noise without a crate.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next()).unwrap_or(0) % n.max(1)
-    }
-}
+use crate::test_support::Lcg;
 
 #[test]
 fn random_byte_flips_never_panic() {
