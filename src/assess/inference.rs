@@ -103,18 +103,30 @@ impl<'k> Inference<'k> {
         if !self.cpuid_hides_hvm || !presence.typical() {
             return None;
         }
+        // On bare metal no hypervisor filters CPUID (they announce
+        // themselves with the hypervisor bit), so when every SKU of the
+        // generation has VT-x/AMD-V, only firmware can have hidden it.
+        let bare_metal_firmware = (self.bare_metal && presence == Presence::All).then(|| {
+            "inferred: every SKU of this generation has it, and no hypervisor bit or virtual-machine \
+             identity says a hypervisor masks CPUID here, so firmware hides it"
+                .to_string()
+        });
         let reason = if self.in_vm {
             "hidden by the hypervisor".to_string()
         } else if let Some(evidence) = &self.firmware_evidence {
             format!("hidden: disabled in firmware ({evidence})")
+        } else if bare_metal_firmware.is_some() {
+            "hidden: disabled in firmware".to_string()
         } else if presence == Presence::All {
             "hidden: disabled in firmware or masked by a hypervisor".to_string()
         } else {
             return None;
         };
-        let by_firmware = (!self.in_vm)
-            .then(|| self.firmware_evidence.clone())
-            .flatten();
+        let by_firmware = if self.in_vm {
+            None
+        } else {
+            self.firmware_evidence.clone().or(bare_metal_firmware)
+        };
         Some(Hidden {
             reason,
             by_firmware,

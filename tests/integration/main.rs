@@ -9,3 +9,4 @@ mod inference;
 mod kernel_log;
 mod qemu_bundles;
 mod smbios_tables;
+mod vendor_advice;

@@ -206,11 +206,13 @@ fn vt_x_absent_on_an_all_vt_x_generation_reads_as_hidden() {
     });
     let hvm = assess(&f, knowledge()).capabilities.hvm;
     assert_eq!(hvm.silicon, Silicon::Yes);
-    assert_eq!(hvm.state, CapState::Supported);
-    assert!(inferred(
-        &hvm.evidence,
-        "disabled in firmware or masked by a hypervisor"
-    ));
+    // No hypervisor bit, so no hypervisor masks CPUID: firmware hid it.
+    assert_eq!(hvm.state, CapState::DisabledInFirmware);
+    assert!(
+        inferred(&hvm.evidence, "so firmware hides it"),
+        "{:?}",
+        hvm.evidence
+    );
 }
 
 /// Firmware evidence explains a clear bit even on a mostly-VT-x generation.
