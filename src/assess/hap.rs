@@ -76,7 +76,7 @@ pub fn assess(facts: &Facts, hvm: &Capability, inference: &Inference) -> Capabil
             match facts.cpu.as_ref().and_then(|c| c.features.npt) {
                 // A hypervisor that masks SVM masks NPT with it: a clear bit
                 // then says nothing about the silicon.
-                Some(false) if hvm.silicon != Silicon::Yes => {
+                Some(false) if !facts.cpu.as_ref().is_some_and(|c| c.features.svm) => {
                     evidence.push(
                         "cpuid: leaf 0x8000000A EDX bit 0 (NPT) = 0, but SVM is not visible either, so NPT may be masked"
                             .into(),

@@ -196,6 +196,7 @@ fn report(evidence: &Evidence, target: &Target, args: &ReportArgs) -> anyhow::Re
                 } else {
                     Symbols::Unicode
                 },
+                width: text_width(),
             };
             render::text(&report, &target.name, &style)
         }
@@ -208,6 +209,16 @@ fn report(evidence: &Evidence, target: &Target, args: &ReportArgs) -> anyhow::Re
             0
         },
     })
+}
+
+/// `COLUMNS` when the environment sets a sane one (the boot stick sets 80
+/// for the VGA console), else the default.
+fn text_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|w| (40..=400).contains(w))
+        .unwrap_or(render::DEFAULT_WIDTH)
 }
 
 fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {

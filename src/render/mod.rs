@@ -7,5 +7,5 @@ mod text;
 
 pub use json::json;
 pub use markdown::markdown;
-pub use style::{Style, Symbols};
+pub use style::{Style, Symbols, DEFAULT_WIDTH};
 pub use text::text;

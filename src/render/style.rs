@@ -12,13 +12,19 @@ pub enum Symbols {
 pub struct Style {
     pub color: bool,
     pub symbols: Symbols,
+    /// Columns that wrapped prose may fill (the Linux VGA console has 80).
+    pub width: usize,
 }
+
+/// Wrap width when the caller does not know the screen's.
+pub const DEFAULT_WIDTH: usize = 100;
 
 impl Default for Style {
     fn default() -> Self {
         Style {
             color: false,
             symbols: Symbols::Unicode,
+            width: DEFAULT_WIDTH,
         }
     }
 }

@@ -227,17 +227,22 @@ fn findings(out: &mut String, report: &Report, style: &Style) {
             finding.severity.as_str()
         );
         let _ = writeln!(out, "    id: {}", finding.id);
-        wrap(out, "    ", &for_terminal(&finding.detail));
+        wrap(out, style.width, "    ", &for_terminal(&finding.detail));
         if !finding.evidence.is_empty() {
             let _ = writeln!(out, "    Evidence:");
             for e in &finding.evidence {
-                wrap(out, "      - ", &for_terminal(e));
+                wrap(out, style.width, "      - ", &for_terminal(e));
             }
         }
         if !finding.remedy.is_empty() {
             let _ = writeln!(out, "    Advice:");
             for r in &finding.remedy {
-                wrap(out, &format!("      {} ", style.bullet()), &for_terminal(r));
+                wrap(
+                    out,
+                    style.width,
+                    &format!("      {} ", style.bullet()),
+                    &for_terminal(r),
+                );
             }
         }
         let _ = writeln!(out);
@@ -253,14 +258,13 @@ fn sources(out: &mut String, report: &Report, style: &Style) {
             SourceStatus::Absent => Mark::Unknown,
             SourceStatus::Error => Mark::Bad,
         };
-        let _ = writeln!(
-            out,
-            "{} {:<11} {:<8} {}",
+        let prefix = format!(
+            "{} {:<11} {:<8} ",
             style.mark(mark),
             for_terminal(&source.name),
-            source.status.as_str(),
-            for_terminal(&source.detail)
+            source.status.as_str()
         );
+        wrap(out, style.width, &prefix, &for_terminal(&source.detail));
     }
     if style.symbols == Symbols::Ascii {
         // Keep the last line of a serial console readable after the report.
@@ -318,14 +322,13 @@ fn or_unknown(text: String) -> String {
     }
 }
 
-/// Wraps at 100 columns, continuation lines indented under the first.
-fn wrap(out: &mut String, prefix: &str, text: &str) {
-    const WIDTH: usize = 100;
-    let indent = " ".repeat(prefix.chars().count());
+/// Wraps at `width` columns, continuation lines indented under the first.
+fn wrap(out: &mut String, width: usize, prefix: &str, text: &str) {
+    let indent = " ".repeat(visible_width(prefix));
     let mut line = String::from(prefix);
     let mut empty = true;
     for word in text.split_whitespace() {
-        if !empty && line.chars().count() + 1 + word.chars().count() > WIDTH {
+        if !empty && visible_width(&line) + 1 + word.chars().count() > width {
             let _ = writeln!(out, "{line}");
             line = indent.clone();
             empty = true;
@@ -337,4 +340,19 @@ fn wrap(out: &mut String, prefix: &str, text: &str) {
         empty = false;
     }
     let _ = writeln!(out, "{line}");
+}
+
+/// Columns `text` takes on screen: SGR colour sequences take none.
+fn visible_width(text: &str) -> usize {
+    let mut width = 0;
+    let mut in_escape = false;
+    for c in text.chars() {
+        match (in_escape, c) {
+            (false, '\u{1b}') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+            (false, _) => width += 1,
+        }
+    }
+    width
 }

@@ -20,8 +20,8 @@ pub fn reports(relative: &str) -> (Value, String, String) {
     let prefix = fixtures().display().to_string();
     let json = render::json(&report).replace(&prefix, "<fixtures>");
     let style = Style {
-        color: false,
         symbols: Symbols::Unicode,
+        ..Style::default()
     };
     let text = render::text(&report, &target.name, &style).replace(&prefix, "<fixtures>");
     (serde_json::from_str(&json).unwrap(), json, text)
