@@ -71,6 +71,12 @@ if ((build)); then
 fi
 [[ -f $img && -f $iso ]] || { echo "no image in $out (drop --no-build)"; echo "0 passed, 1 failed"; exit 1; }
 echo "image: xenready-usb.img $(stat -c %s "$img") bytes ($(($(stat -c %s "$img") / 1048576)) MiB); xenready.iso $(stat -c %s "$iso") bytes"
+# The stick image must fit the smallest sticks still sold and dd quickly:
+# at most 64 MB (decimal, the stricter reading).
+if (($(stat -c %s "$img") > 64000000)); then
+    echo "FAIL: xenready-usb.img is larger than 64 MB" >&2
+    exit 1
+fi
 
 if [[ ${XENREADY_E2E_KVM:-} == 1 ]]; then accel=kvm; else accel=tcg; fi
 
