@@ -82,14 +82,7 @@ impl<'a> Cmdline<'a> {
 
     /// The value of the last `key=` option, `Some("")` for a bare `key`.
     pub fn option(&self, key: &str) -> Option<&str> {
-        self.options
-            .iter()
-            .rev()
-            .find_map(|o| match o.split_once('=') {
-                Some((k, v)) if k == key => Some(v),
-                None if o == key => Some(""),
-                _ => None,
-            })
+        crate::facts::boot::option_value(&self.options, key)
     }
 
     /// The line with `old` (a whole option) replaced by `new`.

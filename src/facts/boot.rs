@@ -81,13 +81,16 @@ impl XenBootLine {
     /// options in order, so the last one counts). `Some("")` for a bare
     /// `key`.
     pub fn option(&self, key: &str) -> Option<&str> {
-        self.options
-            .iter()
-            .rev()
-            .find_map(|o| match o.split_once('=') {
-                Some((k, v)) if k == key => Some(v),
-                None if o == key => Some(""),
-                _ => None,
-            })
+        option_value(&self.options, key)
     }
+}
+
+/// The value of the last `key=value` in a Xen option list (Xen applies
+/// options in order, so the last one counts); `Some("")` for a bare `key`.
+pub fn option_value<'a>(options: &'a [String], key: &str) -> Option<&'a str> {
+    options.iter().rev().find_map(|o| match o.split_once('=') {
+        Some((k, v)) if k == key => Some(v),
+        None if o == key => Some(""),
+        _ => None,
+    })
 }

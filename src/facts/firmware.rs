@@ -113,6 +113,17 @@ impl SmbiosFacts {
         (!sizes.is_empty()).then(|| sizes.iter().sum())
     }
 
+    /// Nothing was decoded: no structure this tool reads was found.
+    pub fn is_empty(&self) -> bool {
+        self.bios.is_none()
+            && self.system.is_none()
+            && self.baseboard.is_none()
+            && self.chassis.is_none()
+            && self.processors.is_empty()
+            && self.memory_arrays.is_empty()
+            && self.memory_devices.is_empty()
+    }
+
     pub fn populated_sockets(&self) -> usize {
         self.processors.iter().filter(|p| p.populated).count()
     }

@@ -4,7 +4,7 @@
 //! `None` into *unknown*, never into a pass.
 
 mod acpi;
-mod boot;
+pub mod boot;
 mod cpu;
 mod devices;
 mod firmware;

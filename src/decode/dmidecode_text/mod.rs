@@ -54,14 +54,7 @@ pub fn facts(document: &Document, notes: &mut Vec<String>) -> Option<SmbiosFacts
             _ => {}
         }
     }
-    let says_something = facts.bios.is_some()
-        || facts.system.is_some()
-        || facts.baseboard.is_some()
-        || facts.chassis.is_some()
-        || !facts.processors.is_empty()
-        || !facts.memory_arrays.is_empty()
-        || !facts.memory_devices.is_empty();
-    says_something.then_some(facts)
+    (!facts.is_empty()).then_some(facts)
 }
 
 /// dmidecode before 2.6 printed raw hex nibbles (`Family F, Stepping A`),

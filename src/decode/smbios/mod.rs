@@ -93,14 +93,7 @@ pub fn decode(raw: &SmbiosRaw, notes: &mut Vec<DecodeNote>) -> Option<SmbiosFact
         }
     }
 
-    let says_something = facts.bios.is_some()
-        || facts.system.is_some()
-        || facts.baseboard.is_some()
-        || facts.chassis.is_some()
-        || !facts.processors.is_empty()
-        || !facts.memory_arrays.is_empty()
-        || !facts.memory_devices.is_empty();
-    says_something.then_some(facts)
+    (!facts.is_empty()).then_some(facts)
 }
 
 #[cfg(test)]
