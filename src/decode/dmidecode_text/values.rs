@@ -43,7 +43,8 @@ pub fn clean(raw: &str) -> Option<String> {
     let text = raw.trim();
     let marker = text.starts_with('<') && text.ends_with('>');
     let placeholder = PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(text));
-    (!(text.is_empty() || marker || placeholder)).then(|| text.to_string())
+    let redacted = crate::decode::smbios::strings::is_filler(text);
+    (!(text.is_empty() || marker || placeholder || redacted)).then(|| text.to_string())
 }
 
 /// Leading decimal number of `3600 MHz`, `667 MHz (1.5 ns)`, `1333 MT/s`.

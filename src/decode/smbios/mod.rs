@@ -9,7 +9,7 @@ mod identity;
 mod memory;
 mod names;
 mod processor;
-mod strings;
+pub(crate) mod strings;
 pub mod validate;
 pub mod walk;
 
