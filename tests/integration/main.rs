@@ -4,6 +4,7 @@
 mod audit;
 mod cli;
 mod common;
+mod corpus;
 mod cpuid_dumps;
 mod inference;
 mod kernel_log;
