@@ -54,15 +54,12 @@ pub fn assess(facts: &Facts, inference: &Inference) -> Capability {
 fn from_kernel_log(facts: &Facts, j: &mut Judgement) {
     let Some(log) = &facts.kernel_log else { return };
     if let Some(event) = log.events("nx-active").next() {
-        let line = format!("kernel log line {}: {}", event.line, event.text);
+        let line = super::hvm::log_line(event);
         j.observe_silicon(Silicon::Yes, line.clone());
         j.observe_firmware(FirmwareState::Enabled, line.clone());
         j.observe_os(OsState::Active, line);
     } else if let Some(event) = log.events("nx-missing").next() {
-        j.note(format!(
-            "kernel log line {}: {}: the CPU lacks NX or firmware hides it",
-            event.line, event.text
-        ));
+        j.note(super::hvm::log_line(event));
     }
 }
 

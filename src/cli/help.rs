@@ -26,8 +26,7 @@ Options of scan (also accepted without the word `scan`):
       --ascii                         ASCII marks ([+] [!] [x] [?]) for plain consoles
       --check                         Exit with the verdict's status code
       --save-evidence <FILE>          Also save the evidence bundle of this scan
-      --redact                        Remove serial numbers, UUIDs, MAC addresses,
-                                      hostnames and asset tags (bundle and report)
+      --redact                        Remove serials, UUIDs, MACs, hostnames, asset tags
       --no-modules                    Never load the msr/cpuid kernel modules
   -h, --help                          Print help
   -V, --version                       Print version
@@ -52,8 +51,7 @@ Options:
       --ascii                         ASCII marks for plain consoles
       --check                         Exit with the verdict's status code
       --save-evidence <FILE>          Also save the evidence bundle of this scan
-      --redact                        Remove serial numbers, UUIDs, MAC addresses,
-                                      hostnames and asset tags (bundle and report)
+      --redact                        Remove serials, UUIDs, MACs, hostnames, asset tags
       --no-modules                    Never load the msr/cpuid kernel modules
                                       (a root scan otherwise loads them when
                                       missing, and unloads them afterwards)
@@ -69,8 +67,7 @@ Usage: xenready capture [OPTIONS]
 
 Options:
   -o, --output <FILE>   Write the bundle to FILE (atomically) instead of stdout
-      --redact          Remove serial numbers, UUIDs, MAC addresses, hostnames
-                        and asset tags, in place (the SMBIOS table still decodes)
+      --redact          Remove serials, UUIDs, MACs, hostnames and asset tags
       --no-modules      Never load the msr/cpuid kernel modules
   -h, --help            Print help
 ";
@@ -100,8 +97,7 @@ Options:
       --color <auto|always|never>     Colour in the text report [default: auto]
       --ascii                         ASCII marks for plain consoles
       --check                         Exit with the verdict's status code
-      --redact                        Remove serial numbers, UUIDs, MAC addresses,
-                                      hostnames and asset tags before reporting
+      --redact                        Remove serials, UUIDs, MACs, hostnames, asset tags
   -h, --help                          Print help
 ";
 

@@ -14,10 +14,9 @@ mod tests;
 mod text;
 
 use crate::evidence::{Evidence, SourceStatus};
-use std::collections::BTreeSet;
 
 /// The kinds of identifier removed, in the order a summary names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Serial,
     Uuid,
@@ -26,78 +25,78 @@ pub enum Kind {
     Hostname,
 }
 
-impl Kind {
-    fn words(self, count: usize) -> &'static str {
-        let one = count == 1;
-        match self {
-            Kind::Serial if one => "serial number",
-            Kind::Serial => "serial numbers",
-            Kind::Uuid if one => "UUID",
-            Kind::Uuid => "UUIDs",
-            Kind::AssetTag if one => "asset tag",
-            Kind::AssetTag => "asset tags",
-            Kind::Mac if one => "MAC address",
-            Kind::Mac => "MAC addresses",
-            Kind::Hostname if one => "hostname",
-            Kind::Hostname => "hostnames",
-        }
-    }
+/// Singular and plural, in `Kind` order.
+const WORDS: [(&str, &str); 5] = [
+    ("serial number", "serial numbers"),
+    ("UUID", "UUIDs"),
+    ("asset tag", "asset tags"),
+    ("MAC address", "MAC addresses"),
+    ("hostname", "hostnames"),
+];
+
+/// Where an identifier was found, in the order a summary names them.
+#[derive(Debug, Clone, Copy)]
+pub enum Area {
+    Smbios,
+    DmidecodeText,
+    Files,
+    KernelLog,
+    Xen,
 }
 
-/// Counts per source ("smbios", "files", "kernel log" ...) and kind.
+const AREAS: [&str; 5] = ["smbios", "dmidecode text", "files", "kernel log", "xen"];
+
+/// Counts per area and kind.
 #[derive(Debug, Default)]
 pub struct Tally {
-    counts: Vec<(&'static str, Kind, usize)>,
+    counts: [[usize; 5]; 5],
 }
 
 impl Tally {
-    pub fn add(&mut self, area: &'static str, kind: Kind, n: usize) {
-        if n == 0 {
-            return;
-        }
-        match self
-            .counts
-            .iter_mut()
-            .find(|(a, k, _)| *a == area && *k == kind)
-        {
-            Some(entry) => entry.2 += n,
-            None => self.counts.push((area, kind, n)),
-        }
+    pub fn add(&mut self, area: Area, kind: Kind, n: usize) {
+        // Both enums index arrays sized by their variant count.
+        self.counts[area as usize][kind as usize] += n;
     }
 
-    /// One line per source: "smbios: 3 serial numbers, 1 UUID".
+    /// One line per area: "smbios: 3 serial numbers, 1 UUID". Built by
+    /// hand rather than with `format!`: the static binary's budget.
     pub fn lines(&self) -> Vec<String> {
-        let mut areas: Vec<&str> = Vec::new();
-        for (area, _, _) in &self.counts {
-            if !areas.contains(area) {
-                areas.push(area);
+        let mut lines = Vec::new();
+        for (area, counts) in AREAS.iter().zip(&self.counts) {
+            let mut line = String::from(*area);
+            let mut separator = ": ";
+            for (n, (one, many)) in counts.iter().zip(WORDS) {
+                if *n > 0 {
+                    line.push_str(separator);
+                    push_number(&mut line, *n);
+                    line.push(' ');
+                    line.push_str(if *n == 1 { one } else { many });
+                    separator = ", ";
+                }
+            }
+            if separator == ", " {
+                lines.push(line);
             }
         }
-        areas
-            .into_iter()
-            .map(|area| {
-                let mut kinds: Vec<(Kind, usize)> = self
-                    .counts
-                    .iter()
-                    .filter(|(a, _, _)| *a == area)
-                    .map(|(_, k, n)| (*k, *n))
-                    .collect();
-                kinds.sort();
-                let parts: Vec<String> = kinds
-                    .iter()
-                    .map(|(k, n)| format!("{n} {}", k.words(*n)))
-                    .collect();
-                format!("{area}: {}", parts.join(", "))
-            })
-            .collect()
+        lines
     }
+}
+
+/// Decimal digits without `format!`, for the same budget.
+fn push_number(line: &mut String, n: usize) {
+    if n >= 10 {
+        push_number(line, n / 10);
+    }
+    line.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// Identifiers found in one place that must also vanish from every other
 /// text (a serial the kernel log repeats, a hostname in a syslog prefix).
 #[derive(Debug, Default)]
 pub struct Secrets {
-    pub values: BTreeSet<(String, Kind)>,
+    /// Distinct, in the order found. A handful per machine: a Vec is
+    /// enough, and smaller in the binary than a set.
+    pub values: Vec<(String, Kind)>,
 }
 
 impl Secrets {
@@ -105,13 +104,17 @@ impl Secrets {
         let value = value.trim();
         // Shorter words would be found inside unrelated text, and these
         // names identify nothing.
-        let generic = ["localhost", "localhost.localdomain", "(none)", "(unknown)"];
+        let generic = matches!(
+            value,
+            "localhost" | "localhost.localdomain" | "(none)" | "(unknown)"
+        );
         if value.len() >= 3
-            && !generic.contains(&value)
+            && !generic
             && !crate::decode::smbios::strings::is_filler(value)
             && !is_unset(value)
+            && !self.values.iter().any(|(v, _)| v == value)
         {
-            self.values.insert((value.to_string(), kind));
+            self.values.push((value.to_string(), kind));
         }
     }
 }
@@ -119,12 +122,12 @@ impl Secrets {
 /// All zeros or all Fs (an unset UUID, an empty SPD serial): identifies
 /// nothing, and zeros are what redaction itself writes.
 pub fn is_unset(value: &str) -> bool {
-    let digits = || value.chars().filter(|c| !matches!(c, '-' | ':' | ' '));
-    digits().next().is_some()
-        && (digits().all(|c| c == '0') || digits().all(|c| c == 'F' || c == 'f'))
+    let mut digits = value.bytes().filter(|b| !matches!(b, b'-' | b':' | b' '));
+    match digits.next() {
+        Some(first @ (b'0' | b'F' | b'f')) => digits.all(|b| b.eq_ignore_ascii_case(&first)),
+        _ => false,
+    }
 }
-
-const NOTHING: &str = "nothing identifying found";
 
 /// Redacts `evidence` in place and records what went, in `meta.redacted`
 /// and in a `redaction` source record. Redacting twice is harmless.
@@ -134,53 +137,40 @@ pub fn redact(evidence: &mut Evidence) {
     if let Some(raw) = evidence.smbios.as_mut() {
         smbios::redact_table(&mut raw.table.0, &mut tally, &mut secrets);
     }
-    if let Some(dmidecode) = evidence.dmidecode_text.as_mut() {
-        dmidecode.text = text::redact_dmidecode(&dmidecode.text, &mut tally, &mut secrets);
+    if let Some(dmidecode) = evidence.dmidecode_text.as_ref() {
+        text::identifiers_in(&dmidecode.text, &mut secrets);
     }
     text::identity_files(&mut evidence.files, &mut tally, &mut secrets);
     for log in &evidence.kernel_logs {
-        text::hostnames_in_log(&log.text, &mut secrets);
+        text::identifiers_in(&log.text, &mut secrets);
     }
     if let Some(info) = evidence.xen.as_ref().and_then(|x| x.xl_info.as_deref()) {
-        text::hostname_in_xl_info(info, &mut secrets);
+        text::identifiers_in(info, &mut secrets);
     }
 
-    let mut scrub = |area: &'static str, value: &mut String| {
-        *value = text::scrub(value, &secrets, area, &mut tally);
-    };
+    let (known, tally_ref) = (&secrets, &mut tally);
     if let Some(dmidecode) = evidence.dmidecode_text.as_mut() {
-        scrub("dmidecode text", &mut dmidecode.text);
+        text::scrub(&mut dmidecode.text, known, Area::DmidecodeText, tally_ref);
     }
     for value in evidence.files.values_mut() {
-        scrub("files", value);
+        text::scrub(value, known, Area::Files, tally_ref);
     }
     for log in &mut evidence.kernel_logs {
-        scrub("kernel log", &mut log.text);
+        text::scrub(&mut log.text, known, Area::KernelLog, tally_ref);
     }
     if let Some(xen) = evidence.xen.as_mut() {
-        for value in [xen.xl_info.as_mut(), xen.xl_dmesg.as_mut()]
-            .into_iter()
-            .flatten()
-        {
-            scrub("xen", value);
+        for value in [&mut xen.xl_info, &mut xen.xl_dmesg].into_iter().flatten() {
+            text::scrub(value, known, Area::Xen, tally_ref);
         }
-    }
-    for record in &mut evidence.sources {
-        scrub("source details", &mut record.detail);
     }
 
     let lines = tally.lines();
     // A second pass finds nothing; the first pass's account stays.
-    if !lines.is_empty() || evidence.meta.redacted.is_empty() {
-        evidence.meta.redacted = if lines.is_empty() {
-            vec![NOTHING.into()]
-        } else {
-            lines
-        };
+    if !lines.is_empty() {
+        evidence.meta.redacted = lines;
+    } else if evidence.meta.redacted.is_empty() {
+        evidence.meta.redacted = vec!["nothing identifying found".into()];
     }
-    let detail = match evidence.meta.redacted.as_slice() {
-        [only] if only == NOTHING => NOTHING.to_string(),
-        lines => format!("removed {}", lines.join("; ")),
-    };
+    let detail = evidence.meta.redacted.join("; ");
     evidence.record("redaction", SourceStatus::Ok, detail);
 }

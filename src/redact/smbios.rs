@@ -6,7 +6,7 @@
 //! walks and decodes; the type-1 UUID becomes zeros, which SMBIOS defines
 //! as "present but not set".
 
-use super::{Kind, Secrets, Tally};
+use super::{Area, Kind, Secrets, Tally};
 use crate::decode::smbios::walk;
 
 /// (structure type, offset of a string-number byte, what it names).
@@ -31,7 +31,7 @@ const STRING_FIELDS: &[(u8, usize, Kind)] = &[
 const UUID_OFFSET: usize = 0x08;
 const UUID_LEN: usize = 16;
 
-const AREA: &str = "smbios";
+const AREA: Area = Area::Smbios;
 
 pub fn redact_table(table: &mut [u8], tally: &mut Tally, secrets: &mut Secrets) {
     // Only the well-formed prefix has trustworthy boundaries.
@@ -60,11 +60,11 @@ pub fn redact_table(table: &mut [u8], tally: &mut Tally, secrets: &mut Secrets) 
             let number = table.get(offset + field).copied().unwrap_or(0);
             if let Some(range) = string_range(table, strings_at, end, number) {
                 if let Some(bytes) = table.get_mut(range) {
-                    let value = String::from_utf8_lossy(bytes).into_owned();
-                    let identifying = crate::decode::smbios::strings::clean(&value).is_some()
-                        && !super::is_unset(&value);
+                    let value = std::str::from_utf8(bytes).unwrap_or_default();
+                    let identifying = crate::decode::smbios::strings::clean(value).is_some()
+                        && !super::is_unset(value);
                     if identifying {
-                        secrets.add(&value, what);
+                        secrets.add(value, what);
                         bytes.fill(b'X');
                         tally.add(AREA, what, 1);
                     }
@@ -97,16 +97,19 @@ fn string_range(
     if number == 0 {
         return None;
     }
-    let set = table.get(start..end)?;
-    let mut from = 0;
-    for (index, piece) in set.split(|&b| b == 0).enumerate() {
-        if piece.is_empty() {
+    // Walk the NUL-separated strings by hand; an empty one ends the set.
+    let mut from = start;
+    let mut index = 1;
+    while from < end {
+        let len = table.get(from..end)?.iter().position(|&b| b == 0)?;
+        if len == 0 {
             return None;
         }
-        if index + 1 == usize::from(number) {
-            return Some(start + from..start + from + piece.len());
+        if index == number {
+            return Some(from..from + len);
         }
-        from += piece.len() + 1;
+        from += len + 1;
+        index += 1;
     }
     None
 }

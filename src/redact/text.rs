@@ -2,72 +2,31 @@
 //! Xen's output. Every replacement keeps the byte length, so line numbers,
 //! columns and the decoders' field positions do not move.
 
-use super::{Kind, Secrets, Tally};
+use super::{Area, Kind, Secrets, Tally};
 use std::collections::BTreeMap;
 
-/// dmidecode fields whose value identifies one machine or one part.
-const DMIDECODE_FIELDS: &[(&str, Kind)] = &[
-    ("Serial Number:", Kind::Serial),
-    ("Asset Tag:", Kind::AssetTag),
-    ("UUID:", Kind::Uuid),
+/// sysfs and procfs files that are identifiers through and through: the
+/// ones the collector reads (`collect::smbios::DMI_ID_FILES`) and the
+/// usual homes of the hostname and the Xen guest's UUID.
+const IDENTITY_FILES: &[(&str, Kind)] = &[
+    ("/sys/class/dmi/id/product_serial", Kind::Serial),
+    ("/sys/class/dmi/id/board_serial", Kind::Serial),
+    ("/sys/class/dmi/id/chassis_serial", Kind::Serial),
+    ("/sys/class/dmi/id/product_uuid", Kind::Uuid),
+    ("/sys/class/dmi/id/board_asset_tag", Kind::AssetTag),
+    ("/sys/class/dmi/id/chassis_asset_tag", Kind::AssetTag),
+    ("/sys/hypervisor/uuid", Kind::Uuid),
+    ("/proc/sys/kernel/hostname", Kind::Hostname),
+    ("/etc/hostname", Kind::Hostname),
 ];
 
-/// Overwrites the values of serial, asset-tag and UUID lines.
-pub fn redact_dmidecode(text: &str, tally: &mut Tally, secrets: &mut Secrets) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let field = DMIDECODE_FIELDS
-            .iter()
-            .find(|(name, _)| trimmed.starts_with(name));
-        let Some(&(name, kind)) = field else {
-            out.push_str(line);
-            continue;
-        };
-        let value_at = line.len() - trimmed.len() + name.len();
-        let (head, value) = line.split_at(value_at);
-        let body = value.trim_end_matches(['\n', '\r']);
-        if crate::decode::dmidecode_text::values::clean(body).is_none() || super::is_unset(body) {
-            out.push_str(line);
-            continue;
-        }
-        secrets.add(body, kind);
-        tally.add("dmidecode text", kind, 1);
-        out.push_str(head);
-        let lead = body.len() - body.trim_start().len();
-        out.push_str(&body[..lead]);
-        out.push_str(&filler(body.trim_start(), kind));
-        out.push_str(&value[body.len()..]);
-    }
-    out
-}
-
-/// sysfs and procfs files that are identifiers through and through.
 pub fn identity_files(
     files: &mut BTreeMap<String, String>,
     tally: &mut Tally,
     secrets: &mut Secrets,
 ) {
-    for (path, value) in files.iter_mut() {
-        let name = path.rsplit('/').next().unwrap_or_default();
-        let kind = if path.starts_with("/sys/class/dmi/id/") {
-            if name.contains("serial") {
-                Kind::Serial
-            } else if name.contains("asset_tag") {
-                Kind::AssetTag
-            } else if name == "product_uuid" {
-                Kind::Uuid
-            } else {
-                continue;
-            }
-        } else if path == "/sys/hypervisor/uuid" {
-            Kind::Uuid
-        } else if matches!(
-            path.as_str(),
-            "/proc/sys/kernel/hostname" | "/etc/hostname" | "/proc/sys/kernel/nodename"
-        ) {
-            Kind::Hostname
-        } else {
+    for &(path, kind) in IDENTITY_FILES {
+        let Some(value) = files.get_mut(path) else {
             continue;
         };
         let body = value.trim();
@@ -75,175 +34,169 @@ pub fn identity_files(
             continue;
         }
         secrets.add(body, kind);
-        tally.add("files", kind, 1);
-        *value = value.replace(body, &filler(body, kind));
+        tally.add(Area::Files, kind, 1);
+        let mut bytes = std::mem::take(value).into_bytes();
+        fill(&mut bytes, kind);
+        *value = into_text(bytes);
     }
 }
 
-/// An identifier's same-length stand-in: zeros in a UUID's hex digits
-/// (an unset UUID to every decoder), `X`s otherwise.
-fn filler(value: &str, kind: Kind) -> String {
-    if kind == Kind::Uuid && is_uuid(value.as_bytes()) {
-        value
-            .chars()
-            .map(|c| if c == '-' { '-' } else { '0' })
-            .collect()
-    } else {
-        "X".repeat(value.len())
-    }
-}
-
-/// Hostnames a log names: the host field of syslog and journal prefixes
-/// (`Jan  5 10:00:00 HOST kernel: ...`, `2023-01-05T10:00:00+0100 HOST
-/// kernel: ...`) and systemd's `Set hostname to <HOST>`.
-pub fn hostnames_in_log(text: &str, secrets: &mut Secrets) {
-    for line in text.lines() {
-        if let Some(host) = syslog_host(line) {
-            secrets.add(host, Kind::Hostname);
-        }
-        if let Some(at) = line.find("Set hostname to <") {
-            let rest = line.get(at + "Set hostname to <".len()..).unwrap_or("");
-            if let Some(host) = rest.split('>').next() {
-                secrets.add(host, Kind::Hostname);
-            }
-        }
-    }
-}
-
-fn syslog_host(line: &str) -> Option<&str> {
-    let mut words = line.split_whitespace();
-    let first = words.next()?;
-    let host = if is_month(first) {
-        let day = words.next()?;
-        let time = words.next()?;
-        let clock = time.len() == 8 && time.bytes().filter(|&b| b == b':').count() == 2;
-        if !day.bytes().all(|b| b.is_ascii_digit()) || !clock {
-            return None;
-        }
-        words.next()?
-    } else {
-        let iso = first.len() >= 19
-            && first.as_bytes().get(4) == Some(&b'-')
-            && first.as_bytes().get(10) == Some(&b'T');
-        if !iso {
-            return None;
-        }
-        words.next()?
+/// Overwrites an identifier with its same-length stand-in, blanks around
+/// it kept: zeros in a UUID's hex digits (an unset UUID to every decoder),
+/// `X`s otherwise.
+fn fill(bytes: &mut [u8], kind: Kind) {
+    let lead = bytes.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    let tail = bytes
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_whitespace())
+        .count();
+    let end = bytes.len().saturating_sub(tail).max(lead);
+    let Some(value) = bytes.get_mut(lead..end) else {
+        return;
     };
-    // The tag after the host ends with a colon ("kernel:", "sshd[12]:").
-    words.next().filter(|tag| tag.ends_with(':'))?;
-    Some(host)
-}
-
-fn is_month(word: &str) -> bool {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    MONTHS.contains(&word)
-}
-
-/// `host : NAME` in `xl info`.
-pub fn hostname_in_xl_info(text: &str, secrets: &mut Secrets) {
-    for line in text.lines() {
-        if let Some((key, value)) = line.split_once(':') {
-            if key.trim() == "host" {
-                secrets.add(value, Kind::Hostname);
-            }
+    for b in value.iter_mut() {
+        if kind != Kind::Uuid {
+            *b = b'X';
+        } else if b.is_ascii_hexdigit() {
+            *b = b'0';
         }
     }
 }
 
-/// Replaces MAC addresses, UUIDs and every known identifier in `text`.
-pub fn scrub(text: &str, secrets: &Secrets, area: &'static str, tally: &mut Tally) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    tally.add(area, Kind::Mac, macs(&mut bytes));
-    tally.add(area, Kind::Uuid, uuids(&mut bytes));
-    for (value, kind) in &secrets.values {
-        tally.add(area, *kind, tokens(&mut bytes, value.as_bytes()));
-    }
-    // Every replacement swapped whole characters for ASCII, so this holds;
-    // the lossy path only guards against a bug, never panics.
+/// Every replacement swapped whole characters for ASCII, so the bytes are
+/// still UTF-8; the lossy path only guards against a bug, never panics.
+fn into_text(bytes: Vec<u8>) -> String {
     match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     }
 }
 
-fn is_hex(b: u8) -> bool {
-    b.is_ascii_hexdigit()
-}
-
-/// `aa:bb:cc:dd:ee:ff` (or with `-`) standing alone: not inside a longer
-/// run of hex pairs such as a 64-bit WWN.
-fn macs(bytes: &mut [u8]) -> usize {
-    const LEN: usize = 17;
-    let mut count = 0;
-    let mut i = 0;
-    while i + LEN <= bytes.len() {
-        let Some(window) = bytes.get(i..i + LEN) else {
-            break;
+/// Identifiers a text names, to be scrubbed from every text: the host
+/// field of syslog and journal prefixes (`Jan  5 10:00:00 HOST kernel:`,
+/// `2023-01-05T10:00:00+0100 HOST kernel:`), systemd's `Set hostname to
+/// <HOST>`, `xl info`'s `host : HOST`, and dmidecode's `Serial Number:`,
+/// `Asset Tag:` and `UUID:` lines (placeholders such as `Not Specified`
+/// left alone).
+pub fn identifiers_in(text: &str, secrets: &mut Secrets) {
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        let first = words.next().unwrap_or_default().as_bytes();
+        // A month name and a day, or an ISO 8601 date-time.
+        let stamp = match first {
+            [_, _, _] => words.next().is_some_and(|day| day.len() <= 2),
+            _ => first.get(4) == Some(&b'-') && first.get(10) == Some(&b'T'),
         };
-        let sep = window.get(2).copied().unwrap_or(0);
-        let shape = (sep == b':' || sep == b'-')
-            && window.iter().enumerate().all(
-                |(k, &b)| {
-                    if k % 3 == 2 {
-                        b == sep
-                    } else {
-                        is_hex(b)
-                    }
-                },
-            );
-        let before = i.checked_sub(1).and_then(|p| bytes.get(p)).copied();
-        let after = bytes.get(i + LEN).copied();
-        let alone = |b: Option<u8>| b.is_none_or(|b| !is_hex(b) && b != sep);
-        if shape && alone(before) && alone(after) {
-            if let Some(window) = bytes.get_mut(i..i + LEN) {
-                for (k, b) in window.iter_mut().enumerate() {
-                    if k % 3 != 2 {
-                        *b = b'X';
-                    }
-                }
+        if stamp {
+            let clock = if first.len() == 3 {
+                words.next()
+            } else {
+                Some("")
+            };
+            let host = words.next();
+            let tagged = words.next().is_some_and(|tag| tag.ends_with(':'));
+            if let (Some(_), Some(host), true) = (clock, host, tagged) {
+                secrets.add(host, Kind::Hostname);
             }
-            count += 1;
-            i += LEN;
-        } else {
-            i += 1;
+        }
+        if let Some((_, rest)) = line.split_once("Set hostname to <") {
+            secrets.add(rest.split('>').next().unwrap_or_default(), Kind::Hostname);
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let kind = match key.trim() {
+            "host" => Kind::Hostname,
+            "Serial Number" => Kind::Serial,
+            "Asset Tag" => Kind::AssetTag,
+            "UUID" => Kind::Uuid,
+            _ => continue,
+        };
+        if crate::decode::dmidecode_text::values::clean(value).is_some() {
+            secrets.add(value, kind);
         }
     }
-    count
 }
 
-fn is_uuid(bytes: &[u8]) -> bool {
-    bytes.len() == 36
-        && bytes.iter().enumerate().all(|(k, &b)| {
-            if matches!(k, 8 | 13 | 18 | 23) {
-                b == b'-'
+/// Replaces MAC addresses, UUIDs and every known identifier in `text`.
+pub fn scrub(text: &mut String, secrets: &Secrets, area: Area, tally: &mut Tally) {
+    let mut bytes = std::mem::take(text).into_bytes();
+    tally.add(area, Kind::Mac, shapes(&mut bytes, &MAC));
+    tally.add(area, Kind::Uuid, shapes(&mut bytes, &UUID));
+    for (value, kind) in &secrets.values {
+        tally.add(area, *kind, tokens(&mut bytes, value.as_bytes()));
+    }
+    *text = into_text(bytes);
+}
+
+/// A fixed-length identifier of hex digits and separators.
+struct Shape {
+    len: usize,
+    separators: &'static [usize],
+    /// Accepted separators; one identifier uses one of them throughout.
+    sep: &'static [u8],
+    /// What its hex digits become.
+    filler: u8,
+}
+
+/// `aa:bb:cc:dd:ee:ff` or `aa-bb-...`.
+const MAC: Shape = Shape {
+    len: 17,
+    separators: &[2, 5, 8, 11, 14],
+    sep: b":-",
+    filler: b'X',
+};
+
+/// `4c4c4544-0039-3010-8048-b7c04f384432`.
+const UUID: Shape = Shape {
+    len: 36,
+    separators: &[8, 13, 18, 23],
+    sep: b"-",
+    filler: b'0',
+};
+
+fn separator(window: &[u8], shape: &Shape) -> Option<u8> {
+    let first = *shape.separators.first()?;
+    window.get(first).copied().filter(|s| shape.sep.contains(s))
+}
+
+fn is_shaped(window: &[u8], shape: &Shape) -> bool {
+    let Some(sep) = separator(window, shape) else {
+        return false;
+    };
+    window.len() == shape.len
+        && window.iter().enumerate().all(|(k, &b)| {
+            if shape.separators.contains(&k) {
+                b == sep
             } else {
-                is_hex(b)
+                b.is_ascii_hexdigit()
             }
         })
 }
 
-/// 8-4-4-4-12 hex UUIDs standing alone; an unset one (all zeros) is left.
-fn uuids(bytes: &mut [u8]) -> usize {
-    const LEN: usize = 36;
+/// Overwrites every standalone `shape` (not inside a longer run of hex
+/// and separators, such as a 64-bit WWN) that is set: all zeros (the
+/// loopback's MAC, an unset UUID) identifies nothing.
+fn shapes(bytes: &mut [u8], shape: &Shape) -> usize {
     let mut count = 0;
     let mut i = 0;
-    while i + LEN <= bytes.len() {
-        let before = i.checked_sub(1).and_then(|p| bytes.get(p)).copied();
-        let after = bytes.get(i + LEN).copied();
-        let alone = |b: Option<u8>| b.is_none_or(|b| !is_hex(b) && b != b'-');
-        let window = bytes.get(i..i + LEN).unwrap_or_default();
-        let set = window.iter().any(|&b| b != b'0' && b != b'-');
-        if is_uuid(window) && set && alone(before) && alone(after) {
-            if let Some(window) = bytes.get_mut(i..i + LEN) {
-                for b in window.iter_mut().filter(|b| **b != b'-') {
-                    *b = b'0';
+    while i + shape.len <= bytes.len() {
+        let window = bytes.get(i..i + shape.len).unwrap_or_default();
+        let sep = separator(window, shape).unwrap_or(0);
+        let glued = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii_hexdigit() || b == sep);
+        let hit = is_shaped(window, shape)
+            && window.iter().any(|&b| b.is_ascii_hexdigit() && b != b'0')
+            && !glued(i.checked_sub(1).and_then(|p| bytes.get(p)))
+            && !glued(bytes.get(i + shape.len));
+        if hit {
+            if let Some(window) = bytes.get_mut(i..i + shape.len) {
+                for b in window.iter_mut().filter(|b| b.is_ascii_hexdigit()) {
+                    *b = shape.filler;
                 }
             }
             count += 1;
-            i += LEN;
+            i += shape.len;
         } else {
             i += 1;
         }
@@ -289,7 +242,8 @@ mod tests {
             known.add(value, *kind);
         }
         let mut tally = Tally::default();
-        let out = scrub(text, &known, "log", &mut tally);
+        let mut out = text.to_string();
+        scrub(&mut out, &known, Area::KernelLog, &mut tally);
         (out, tally.lines())
     }
 
@@ -304,7 +258,7 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("50:00:c5:00:12:34:56:78"), "{out}");
-        assert_eq!(lines, ["log: 1 MAC address"]);
+        assert_eq!(lines, ["kernel log: 1 MAC address"]);
     }
 
     #[test]
@@ -317,29 +271,32 @@ mod tests {
             out,
             "root=UUID=00000000-0000-0000-0000-000000000000 on XXX XXX.lan 6.8.12-1-pve\n"
         );
-        assert_eq!(lines, ["log: 1 UUID, 2 hostnames"]);
+        assert_eq!(lines, ["kernel log: 1 UUID, 2 hostnames"]);
     }
 
     #[test]
     fn syslog_and_journal_prefixes_name_their_host() {
         let mut secrets = Secrets::default();
-        hostnames_in_log(
+        identifiers_in(
             "Jan  5 10:00:00 albiorix kernel: [0.0] Linux\n\
              2023-01-05T10:00:00+0100 gerd kernel: x\n\
              [    0.0] systemd[1]: Set hostname to <merry>.\n\
              [    0.1] Jan is not a prefix\n",
             &mut secrets,
         );
-        let names: Vec<&str> = secrets.values.iter().map(|(v, _)| v.as_str()).collect();
+        let mut names: Vec<&str> = secrets.values.iter().map(|(v, _)| v.as_str()).collect();
+        names.sort_unstable();
         assert_eq!(names, ["albiorix", "gerd", "merry"]);
     }
 
     #[test]
     fn dmidecode_values_keep_their_length_and_placeholders_stay() {
-        let mut tally = Tally::default();
         let mut secrets = Secrets::default();
         let text = "System Information\n\tSerial Number: 5QNFS1J\r\n\tUUID: 44454C4C-5100-104E-8046-B5C04F53314A\n\tAsset Tag: Not Specified\n";
-        let out = redact_dmidecode(text, &mut tally, &mut secrets);
+        identifiers_in(text, &mut secrets);
+        let mut tally = Tally::default();
+        let mut out = text.to_string();
+        scrub(&mut out, &secrets, Area::DmidecodeText, &mut tally);
         assert_eq!(
             out,
             "System Information\n\tSerial Number: XXXXXXX\r\n\tUUID: 00000000-0000-0000-0000-000000000000\n\tAsset Tag: Not Specified\n"

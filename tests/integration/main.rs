@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod corpus;
 mod cpuid_dumps;
+mod fuzz;
 mod inference;
 mod kernel_log;
 mod smbios_tables;
