@@ -14,6 +14,7 @@ pub mod facts;
 pub mod import;
 pub mod knowledge;
 pub mod output;
+pub mod redact;
 pub mod render;
 pub mod report;
 pub mod sanitize;

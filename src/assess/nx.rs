@@ -33,6 +33,7 @@ pub fn assess(facts: &Facts, inference: &Inference) -> Capability {
         }
     }
     from_efer(facts, &mut j);
+    from_kernel_log(facts, &mut j);
     match facts.os.cpuinfo.as_ref().map(|c| &c.flags) {
         Some(flags) if flags.contains("nx") => {
             j.observe_os(OsState::Active, "/proc/cpuinfo flags: nx");
@@ -44,6 +45,22 @@ pub fn assess(facts: &Facts, inference: &Inference) -> Capability {
     }
     inference.nx(&mut j);
     j.finish()
+}
+
+/// Linux prints "NX (Execute Disable) protection: active" only when CPUID
+/// shows NX and it set EFER.NXE: silicon, firmware and OS at once. Its
+/// "missing in CPU" notice is CPUID's clear bit again, ambiguous the same
+/// way, so it is only noted.
+fn from_kernel_log(facts: &Facts, j: &mut Judgement) {
+    let Some(log) = &facts.kernel_log else { return };
+    if let Some(event) = log.events("nx-active").next() {
+        let line = event.as_evidence();
+        j.observe_silicon(Silicon::Yes, line.clone());
+        j.observe_firmware(FirmwareState::Enabled, line.clone());
+        j.observe_os(OsState::Active, line);
+    } else if let Some(event) = log.events("nx-missing").next() {
+        j.note(event.as_evidence());
+    }
 }
 
 /// With CPUID's NX clear: bit 34 set means firmware hides NX; clear on an

@@ -56,6 +56,7 @@ pub struct ScanArgs {
     /// CPUID is not executed then. Undocumented: for tests.
     pub root: Option<PathBuf>,
     pub no_modules: bool,
+    pub redact: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -63,6 +64,7 @@ pub struct CaptureArgs {
     pub output: Option<PathBuf>,
     pub root: Option<PathBuf>,
     pub no_modules: bool,
+    pub redact: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -75,6 +77,8 @@ pub struct AnalyzeArgs {
     pub xl_info: Option<PathBuf>,
     pub boot_config: Vec<PathBuf>,
     pub dmidecode_text: Option<PathBuf>,
+    pub cpuinfo: Option<PathBuf>,
+    pub redact: bool,
     pub report: ReportArgs,
 }
 
@@ -185,6 +189,7 @@ fn scan(parser: &mut Parser, top_level: bool) -> Result<Command, UsageError> {
             Arg::Long("save-evidence") => args.save_evidence = Some(path(parser)?),
             Arg::Long("root") => args.root = Some(path(parser)?),
             Arg::Long("no-modules") => args.no_modules = true,
+            Arg::Long("redact") => args.redact = true,
             Arg::Short('h') | Arg::Long("help") => {
                 return Ok(Command::Print(if top_level {
                     help::MAIN.into()
@@ -209,6 +214,7 @@ const SCAN_OPTIONS: &[&str] = &[
     "check",
     "save-evidence",
     "no-modules",
+    "redact",
     "help",
     "version",
 ];
@@ -259,8 +265,14 @@ fn capture(parser: &mut Parser) -> Result<Command, UsageError> {
             Arg::Short('o') | Arg::Long("output") => args.output = Some(path(parser)?),
             Arg::Long("root") => args.root = Some(path(parser)?),
             Arg::Long("no-modules") => args.no_modules = true,
+            Arg::Long("redact") => args.redact = true,
             Arg::Short('h') | Arg::Long("help") => return Ok(Command::Print(help::CAPTURE.into())),
-            other => return Err(unexpected(other, &["output", "no-modules", "help"])),
+            other => {
+                return Err(unexpected(
+                    other,
+                    &["output", "no-modules", "redact", "help"],
+                ))
+            }
         }
     }
     Ok(Command::Capture(args))
@@ -281,6 +293,8 @@ fn analyze(parser: &mut Parser) -> Result<Command, UsageError> {
             Arg::Long("xl-info") => args.xl_info = Some(path(parser)?),
             Arg::Long("boot-config") => args.boot_config.push(path(parser)?),
             Arg::Long("dmidecode-text") => args.dmidecode_text = Some(path(parser)?),
+            Arg::Long("cpuinfo") => args.cpuinfo = Some(path(parser)?),
+            Arg::Long("redact") => args.redact = true,
             Arg::Short('h') | Arg::Long("help") => return Ok(Command::Print(help::ANALYZE.into())),
             Arg::Value(bundle) if args.bundle.is_none() => args.bundle = Some(bundle.into()),
             other => {
@@ -293,6 +307,8 @@ fn analyze(parser: &mut Parser) -> Result<Command, UsageError> {
                     "xl-info",
                     "boot-config",
                     "dmidecode-text",
+                    "cpuinfo",
+                    "redact",
                     "help",
                 ]);
                 return Err(unexpected(other, &known));
@@ -556,6 +572,19 @@ mod tests {
         assert_eq!(args.dmesg.len(), 2);
         assert_eq!(args.boot_config.len(), 1);
         assert_eq!(args.report.target, "xcp-ng-8.3");
+        assert!(!args.redact);
+    }
+
+    #[test]
+    fn redact_is_a_flag_of_scan_capture_and_analyze() {
+        let Ok(Command::Analyze(args)) = parse_str(&["analyze", "--cpuinfo", "c", "--redact"])
+        else {
+            panic!("not analyze")
+        };
+        assert!(args.redact);
+        assert_eq!(args.cpuinfo, Some(PathBuf::from("c")));
+        assert!(matches!(parse_str(&["--redact"]), Ok(Command::Scan(a)) if a.redact));
+        assert!(matches!(parse_str(&["capture", "--redact"]), Ok(Command::Capture(a)) if a.redact));
     }
 
     #[test]

@@ -9,7 +9,8 @@ Commands:
   scan      Probe this machine and report (the default when no command is given)
   capture   Save this machine's raw evidence as a bundle, for later analysis
   analyze   Report from a saved bundle and/or foreign files (CPUID dumps,
-            DMI tables, dmidecode text, ACPI tables, kernel logs, bootloader files)
+            DMI tables, dmidecode text, /proc/cpuinfo, ACPI tables, kernel logs,
+            bootloader files)
   compare   Rank many machines in one table (reports, bundles, directories)
   cpu       What a processor brings to Xen, before buying the server
   explain   Print a check's documentation and the firmware settings that fix it
@@ -25,6 +26,7 @@ Options of scan (also accepted without the word `scan`):
       --ascii                         ASCII marks ([+] [!] [x] [?]) for plain consoles
       --check                         Exit with the verdict's status code
       --save-evidence <FILE>          Also save the evidence bundle of this scan
+      --redact                        Remove serials, UUIDs, MACs, hostnames, asset tags
       --no-modules                    Never load the msr/cpuid kernel modules
   -h, --help                          Print help
   -V, --version                       Print version
@@ -49,6 +51,7 @@ Options:
       --ascii                         ASCII marks for plain consoles
       --check                         Exit with the verdict's status code
       --save-evidence <FILE>          Also save the evidence bundle of this scan
+      --redact                        Remove serials, UUIDs, MACs, hostnames, asset tags
       --no-modules                    Never load the msr/cpuid kernel modules
                                       (a root scan otherwise loads them when
                                       missing, and unloads them afterwards)
@@ -64,6 +67,7 @@ Usage: xenready capture [OPTIONS]
 
 Options:
   -o, --output <FILE>   Write the bundle to FILE (atomically) instead of stdout
+      --redact          Remove serials, UUIDs, MACs, hostnames and asset tags
       --no-modules      Never load the msr/cpuid kernel modules
   -h, --help            Print help
 ";
@@ -78,6 +82,7 @@ Imports:
       --cpuid <FILE>            CPUID dump: AIDA64/InstLatx64 text or `cpuid -r`
       --dmi <FILE>              Raw DMI table, `dmidecode --dump-bin` or Windows RSMB
       --dmidecode-text <FILE>   `dmidecode` text output (versions 2.2 to 3.6)
+      --cpuinfo <FILE>          /proc/cpuinfo saved from the machine
       --acpi <DIR_OR_FILE>      ACPI table file(s) or `acpidump` text
       --dmesg <FILE>            dmesg, dmesg -T, journalctl -k, kern.log or
                                 `xl dmesg` output (may be repeated)
@@ -92,6 +97,7 @@ Options:
       --color <auto|always|never>     Colour in the text report [default: auto]
       --ascii                         ASCII marks for plain consoles
       --check                         Exit with the verdict's status code
+      --redact                        Remove serials, UUIDs, MACs, hostnames, asset tags
   -h, --help                          Print help
 ";
 

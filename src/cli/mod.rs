@@ -78,7 +78,10 @@ fn collect_options(root: Option<&Path>, no_modules: bool) -> CollectOptions {
 
 fn scan(args: ScanArgs) -> anyhow::Result<Outcome> {
     let target = target(&args.report.target)?;
-    let evidence = collect::collect(&collect_options(args.root.as_deref(), args.no_modules));
+    let mut evidence = collect::collect(&collect_options(args.root.as_deref(), args.no_modules));
+    if args.redact {
+        xenready::redact::redact(&mut evidence);
+    }
     if let Some(path) = &args.save_evidence {
         write_atomic(path, bundle_json(&evidence).as_bytes())
             .with_context(|| format!("cannot write the evidence bundle to {}", path.display()))?;
@@ -87,7 +90,10 @@ fn scan(args: ScanArgs) -> anyhow::Result<Outcome> {
 }
 
 fn capture(args: CaptureArgs) -> anyhow::Result<Outcome> {
-    let evidence = collect::collect(&collect_options(args.root.as_deref(), args.no_modules));
+    let mut evidence = collect::collect(&collect_options(args.root.as_deref(), args.no_modules));
+    if args.redact {
+        xenready::redact::redact(&mut evidence);
+    }
     emit(args.output.as_deref(), bundle_json(&evidence).as_bytes())?;
     Ok(Outcome { exit_code: 0 })
 }
@@ -101,6 +107,7 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     let nothing_to_import = args.cpuid.is_none()
         && args.dmi.is_none()
         && args.dmidecode_text.is_none()
+        && args.cpuinfo.is_none()
         && args.acpi.is_none()
         && args.dmesg.is_empty()
         && args.xl_info.is_none()
@@ -108,7 +115,7 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     if args.bundle.is_none() && nothing_to_import {
         return Err(UsageError(
             "analyze needs a bundle or at least one file to import (--cpuid, --dmi, \
-             --dmidecode-text, --acpi, --dmesg, --xl-info, --boot-config)"
+             --dmidecode-text, --cpuinfo, --acpi, --dmesg, --xl-info, --boot-config)"
                 .into(),
         )
         .into());
@@ -122,6 +129,9 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     }
     if let Some(path) = &args.dmidecode_text {
         xenready::import::dmidecode_text_file(&mut evidence, path).map_err(import_error)?;
+    }
+    if let Some(path) = &args.cpuinfo {
+        xenready::import::cpuinfo::cpuinfo_file(&mut evidence, path).map_err(import_error)?;
     }
     if let Some(path) = &args.acpi {
         xenready::import::acpi_path(&mut evidence, path).map_err(import_error)?;
@@ -138,6 +148,9 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     }
     if evidence.meta.origin == Origin::Import {
         xenready::import::declare_missing_sources(&mut evidence);
+    }
+    if args.redact {
+        xenready::redact::redact(&mut evidence);
     }
     report(&evidence, target, &args.report)
 }

@@ -96,6 +96,10 @@ pub struct CaptureMeta {
     /// Files an import read, in the order given.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub imported_files: Vec<String>,
+    /// What `--redact` removed, one line per source ("smbios: 3 serial
+    /// numbers, 1 UUID"). Empty when the bundle was not redacted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redacted: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]

@@ -17,7 +17,8 @@ pub struct KernelLogFacts {
 /// `probes/log-signatures.toml`, stable like a check id. Ids other code
 /// relies on: nmi-unknown, nmi-serr, nmi-iock, nmi-panic,
 /// virt-disabled-by-bios, iommu-active, iommu-ir-erratum, iommu-firmware-bug,
-/// mce, edac-ce, edac-ue, hypervisor-detected, and Xen's own
+/// mce, edac-ce, edac-ue, hypervisor-detected, nx-active, nx-missing, and
+/// Xen's own
 /// xen-hap-detected, xen-hap-not-detected, xen-vmx-disabled,
 /// xen-svm-disabled, xen-iommu-enabled, xen-iommu-disabled,
 /// xen-ir-enabled, xen-ir-disabled, xen-iommu-erratum, xen-nmi-fatal.

@@ -23,6 +23,8 @@ pub const CONTRACT_IDS: &[&str] = &[
     "edac-ue",
     "hypervisor-detected",
     "kvm-active",
+    "nx-active",
+    "nx-missing",
     "hpwdt-nmi",
     "xen-hap-detected",
     "xen-hap-not-detected",

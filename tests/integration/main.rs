@@ -4,7 +4,9 @@
 mod audit;
 mod cli;
 mod common;
+mod corpus;
 mod cpuid_dumps;
+mod fuzz;
 mod inference;
 mod kernel_log;
 mod qemu_bundles;

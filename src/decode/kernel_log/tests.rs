@@ -65,8 +65,13 @@ fn poweredge_2950_kvm_disabled_by_bios_nine_times_and_nothing_else() {
         lines_of(&facts, "virt-disabled-by-bios"),
         vec![851, 853, 854, 897, 898, 903, 905, 909, 910]
     );
-    assert_eq!(facts.events.len(), 9, "{:?}", events(&facts));
-    let first = facts.events.first().cloned().unwrap_or_default();
+    assert_eq!(lines_of(&facts, "nx-active"), vec![20]);
+    assert_eq!(facts.events.len(), 10, "{:?}", events(&facts));
+    let first = facts
+        .events("virt-disabled-by-bios")
+        .next()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(first.timestamp.as_deref(), Some("23.847576"));
     assert_eq!(first.text, "[   23.847576] kvm: disabled by bios");
     assert_eq!(first.origin, LogOrigin::Linux);
@@ -84,7 +89,8 @@ fn dl360_g5_kvm_disabled_and_hpwdt_decoding_nmis() {
     );
     assert_eq!(lines_of(&facts, "hpwdt-nmi-decoding"), vec![836]);
     assert!(!facts.has("hpwdt-nmi"), "no NMI occurred");
-    assert_eq!(facts.events.len(), 9, "{:?}", events(&facts));
+    assert_eq!(lines_of(&facts, "nx-active"), vec![19]);
+    assert_eq!(facts.events.len(), 10, "{:?}", events(&facts));
 }
 
 #[test]
@@ -93,9 +99,15 @@ fn poweredge_1950_ubuntu_22_04_vmx_outside_txt_disabled() {
         "Dell_PowerEdge-1950_7D3E387CFF5B.ubuntu-22.04_5.15.0-40-generic.dmesg",
     ));
     // UBSAN splats in i5000_edac and the EDAC MC0 line are no memory errors.
-    assert_eq!(events(&facts), vec![("virt-disabled-by-bios", 150)]);
     assert_eq!(
-        facts.events.first().and_then(|e| e.timestamp.as_deref()),
+        events(&facts),
+        vec![("nx-active", 21), ("virt-disabled-by-bios", 150)]
+    );
+    assert_eq!(
+        facts
+            .events("virt-disabled-by-bios")
+            .next()
+            .and_then(|e| e.timestamp.as_deref()),
         Some("0.287455")
     );
 }
@@ -111,7 +123,12 @@ fn logs_without_virtualization_lines_yield_no_events() {
     ] {
         let facts = decode_text(&fixture(name));
         assert!(facts.lines > 0);
-        assert_eq!(events(&facts), vec![], "{name}");
+        // Only the boot's NX report, which every x86-64 kernel prints.
+        let others: Vec<(&str, u64)> = events(&facts)
+            .into_iter()
+            .filter(|(id, _)| *id != "nx-active")
+            .collect();
+        assert_eq!(others, vec![], "{name}");
     }
 }
 
@@ -145,7 +162,8 @@ fn r610_dmar_ir_erratum_with_timestamped_continuation_and_kvm_loaded() {
     assert_eq!(lines_of(&facts, "iommu-ir-erratum"), vec![151]);
     assert_eq!(lines_of(&facts, "iommu-active"), vec![511, 512]);
     assert_eq!(lines_of(&facts, "kvm-active"), vec![856]);
-    assert_eq!(facts.events.len(), 4, "{:?}", events(&facts));
+    assert_eq!(lines_of(&facts, "nx-active"), vec![17]);
+    assert_eq!(facts.events.len(), 5, "{:?}", events(&facts));
 }
 
 #[test]
@@ -156,7 +174,8 @@ fn dl360_g6_dmar_ir_erratum_and_kvm_loaded() {
     assert_eq!(lines_of(&facts, "iommu-ir-erratum"), vec![169]);
     assert_eq!(lines_of(&facts, "iommu-active"), vec![539, 540, 561]);
     assert_eq!(lines_of(&facts, "kvm-active"), vec![908]);
-    assert_eq!(facts.events.len(), 5, "{:?}", events(&facts));
+    assert_eq!(lines_of(&facts, "nx-active"), vec![16]);
+    assert_eq!(facts.events.len(), 6, "{:?}", events(&facts));
 }
 
 #[test]
@@ -166,10 +185,13 @@ fn dl165_g7_kvm_amd_uses_nested_paging() {
     ));
     // "EDAC amd64: DRAM ECC enabled." and "MCE: In-kernel MCE decoding
     // enabled." report drivers, not errors.
-    assert_eq!(events(&facts), vec![("kvm-active", 1001)]);
+    assert_eq!(
+        events(&facts),
+        vec![("nx-active", 17), ("kvm-active", 1001)]
+    );
     assert!(facts
-        .events
-        .first()
+        .events("kvm-active")
+        .next()
         .is_some_and(|e| e.text.ends_with("kvm: Nested Paging enabled")));
 }
 

@@ -36,11 +36,18 @@ const PLACEHOLDERS: &[&str] = &[
     "--",
 ];
 
+/// `--redact` overwrites an identifier with as many `X`s as it had bytes,
+/// so a redacted serial reads as "no serial", not as a serial shared by
+/// every redacted machine (`compare` would merge them).
+pub fn is_filler(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b == b'X')
+}
+
 /// Trims `raw` and drops it when it is empty or a placeholder.
 pub fn clean(raw: &str) -> Option<String> {
     let text = raw.trim();
     let placeholder = text.is_empty() || PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(text));
-    (!placeholder).then(|| text.to_string())
+    (!(placeholder || is_filler(text))).then(|| text.to_string())
 }
 
 /// An SMBIOS string field, decoded leniently: old firmware writes Latin-1
