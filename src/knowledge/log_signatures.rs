@@ -120,7 +120,9 @@ impl LogSignatures {
             .map(compile)
             .collect::<Result<Vec<_>, _>>()?;
         let loaded = LogSignatures { signatures };
-        loaded.validate()?;
+        if cfg!(debug_assertions) {
+            loaded.validate()?;
+        }
         Ok(loaded)
     }
 
@@ -130,14 +132,16 @@ impl LogSignatures {
             file: FILE,
             message: error.to_string(),
         })?;
-        Self::load(raw)
+        let loaded = Self::load(raw)?;
+        loaded.validate()?;
+        Ok(loaded)
     }
 
     pub fn get(&self, id: &str) -> Option<&LogSignature> {
         self.signatures.iter().find(|s| s.id == id)
     }
 
-    fn validate(&self) -> Result<(), KnowledgeError> {
+    pub(super) fn validate(&self) -> Result<(), KnowledgeError> {
         let mut seen = BTreeSet::new();
         for s in &self.signatures {
             let kebab = !s.id.is_empty()
