@@ -62,12 +62,14 @@ fn check_text(text: &str) -> Result<(), ParseError> {
     if text.trim().is_empty() {
         return Err(ParseError::whole("empty: not a kernel log"));
     }
-    let sample: Vec<char> = text.chars().take(64 << 10).collect();
-    let odd = sample
-        .iter()
-        .filter(|&&c| c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t')))
-        .count();
-    if odd * 20 > sample.len() {
+    let (mut seen, mut odd) = (0usize, 0usize);
+    for c in text.chars().take(64 << 10) {
+        seen += 1;
+        if c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            odd += 1;
+        }
+    }
+    if odd * 20 > seen {
         return Err(ParseError::whole(
             "binary data: not a kernel log (dmesg, journalctl -k, kern.log or xl dmesg text)",
         ));

@@ -21,12 +21,7 @@ pub struct Summary {
 /// Accepts anything with at least one DMI structure: a handle line with
 /// its type, or (`dmidecode -q`) a block heading xenready reads.
 pub fn check(text: &str) -> Result<Summary, ParseError> {
-    let document = lexer::parse(text);
-    let structures = document
-        .structures
-        .iter()
-        .filter(|s| s.dmi_type.is_some())
-        .count();
+    let (dmidecode_version, structures) = lexer::summary(text);
     if structures == 0 {
         return Err(ParseError::whole(
             "no DMI structure (`Handle 0x…, DMI type …` or a block such as \
@@ -34,14 +29,16 @@ pub fn check(text: &str) -> Result<Summary, ParseError> {
         ));
     }
     Ok(Summary {
-        dmidecode_version: document.dmidecode_version,
+        dmidecode_version,
         structures,
     })
 }
 
 pub fn dmidecode_text_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError> {
     let (bytes, truncated) = read_capped(path)?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
+    // Valid UTF-8 (the usual case) becomes the String without a copy.
+    let text = String::from_utf8(bytes)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
     let summary = check(&text).map_err(|e| e.in_file(path))?;
     apply(evidence, text, path, &summary, truncated);
     note_import(evidence, path);

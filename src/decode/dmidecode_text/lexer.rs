@@ -115,6 +115,37 @@ pub fn parse(text: &str) -> Document {
     doc
 }
 
+/// The dmidecode version and the number of typed structures, from a line
+/// scan that keeps nothing: what an importer needs to accept a file,
+/// without building the document (which costs several times the text).
+/// Output without `DMI type` lines (`dmidecode -q`) is parsed in full.
+pub fn summary(text: &str) -> (Option<(u32, u32)>, usize) {
+    let mut header = Document::default();
+    let mut typed = 0;
+    for line in text.lines() {
+        let line = line.trim_end_matches('\r');
+        if line.starts_with('#') || line.starts_with("SMBIOS ") {
+            header_line(&mut header, line);
+        }
+        let typed_line = line
+            .find("DMI type ")
+            .and_then(|at| dmi_type(&line[at..]))
+            .is_some();
+        if typed_line {
+            typed += 1;
+        }
+    }
+    if typed == 0 {
+        let document = parse(text);
+        typed = document
+            .structures
+            .iter()
+            .filter(|s| s.dmi_type.is_some())
+            .count();
+    }
+    (header.dmidecode_version, typed)
+}
+
 fn header_line(doc: &mut Document, line: &str) {
     if let Some(rest) = line.strip_prefix("# dmidecode ") {
         doc.dmidecode_version = dotted(rest.split(['-', ' ']).next().unwrap_or(""))
