@@ -345,3 +345,59 @@ fn a_normal_user_still_gets_a_report_that_marks_what_it_could_not_read() {
     let text = String::from_utf8(live.stdout).unwrap();
     assert!(text.contains("live scan as a normal user"), "{text}");
 }
+
+#[test]
+fn a_malformed_import_is_one_line_naming_the_file_and_exit_two() {
+    let dir = scratch("malformed");
+    let dump = dir.join("not-a-dump.txt");
+    std::fs::write(&dump, "hello\nthis is no CPUID dump\n").unwrap();
+    let assert = xenready()
+        .args(["analyze", "--cpuid"])
+        .arg(&dump)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("not-a-dump.txt:1"), "{stderr}");
+}
+
+#[test]
+fn redact_removes_the_serial_and_uuid_from_every_output() {
+    let table = crate::common::fixture("smbios-bin/go-smbios/Dell-PowerEdge-R630-Dual-Xeon.dmi");
+    let plain = xenready()
+        .args(["analyze", "--format", "json", "--dmi"])
+        .arg(&table)
+        .output()
+        .unwrap();
+    let plain: Value = serde_json::from_slice(&plain.stdout).unwrap();
+    let serial = plain["machine"]["serial"].as_str().unwrap().to_string();
+    let uuid = plain["machine"]["uuid"].as_str().unwrap().to_string();
+    for format in ["json", "text", "markdown"] {
+        let output = xenready()
+            .args(["analyze", "--redact", "--format", format, "--dmi"])
+            .arg(&table)
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(!text.contains(&serial), "{format} report shows the serial");
+        assert!(
+            !text.to_lowercase().contains(&uuid.to_lowercase()),
+            "{format} report shows the UUID"
+        );
+        assert!(
+            text.contains("redaction"),
+            "{format} report does not say what it removed"
+        );
+    }
+    let redacted: Value = serde_json::from_slice(
+        &xenready()
+            .args(["analyze", "--redact", "--format", "json", "--dmi"])
+            .arg(&table)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(redacted["machine"]["product"], "PowerEdge R630");
+}
