@@ -1,4 +1,5 @@
-//! Shared by the unit tests: reproducible noise for robustness tests.
+//! Shared by the unit tests: the fixtures beside the checkout, and
+//! reproducible noise for robustness tests.
 
 /// A fixed-seed linear congruential generator (Knuth's MMIX constants):
 /// reproducible byte flips and cut points without a crate.
@@ -21,4 +22,13 @@ impl Lcg {
             (self.next() % n as u64) as usize
         }
     }
+}
+
+/// The bytes of `../shared/fixtures/RELATIVE` (CI lays it out the same way).
+pub fn fixture_bytes(relative: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/../shared/fixtures/{relative}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }

@@ -116,11 +116,7 @@ mod tests {
     use std::path::PathBuf;
 
     fn fixture(name: &str) -> Vec<u8> {
-        let path = format!(
-            "{}/../shared/fixtures/smbios-bin/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        crate::test_support::fixture_bytes(&format!("smbios-bin/{name}"))
     }
 
     /// A machine root under the system temp dir, removed when dropped.

@@ -33,16 +33,7 @@ fn header(out: &mut String, report: &Report, target_name: &str, style: &Style) {
         style.paint(&style.bold(&banner), color),
         report.score
     );
-    let deciding: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| match report.verdict {
-            Verdict::NotSuitable => f.severity == Severity::Blocker,
-            Verdict::Limited => f.severity == Severity::Limitation,
-            Verdict::NeedsChanges => f.severity == Severity::Action,
-            _ => false,
-        })
-        .collect();
+    let deciding: Vec<_> = report.deciding_findings().collect();
     for finding in deciding {
         let _ = writeln!(out, "      {}: {}", finding.id, finding.title);
     }

@@ -1,6 +1,6 @@
 use super::{
     summary, Capabilities, CapabilityName, CpuSummary, Environment, Finding, MachineSummary,
-    MemorySummary, TargetVerdicts, Verdict,
+    MemorySummary, Severity, TargetVerdicts, Verdict,
 };
 use crate::assess::Assessment;
 use crate::evidence::SourceRecord;
@@ -44,6 +44,23 @@ pub struct Report {
 pub struct Tool {
     pub name: String,
     pub version: String,
+}
+
+impl Report {
+    /// The findings that decided the verdict: the blockers of a
+    /// `not-suitable`, the limitations of a `limited`, the actions of a
+    /// `needs-changes`; none for `ready` and `unknown`.
+    pub fn deciding_findings(&self) -> impl Iterator<Item = &Finding> {
+        let deciding = match self.verdict {
+            Verdict::NotSuitable => Some(Severity::Blocker),
+            Verdict::Limited => Some(Severity::Limitation),
+            Verdict::NeedsChanges => Some(Severity::Action),
+            Verdict::Ready | Verdict::Unknown => None,
+        };
+        self.findings
+            .iter()
+            .filter(move |f| Some(f.severity) == deciding)
+    }
 }
 
 pub fn build(

@@ -192,11 +192,7 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> Vec<u8> {
-        let path = format!(
-            "{}/../shared/fixtures/smbios-bin/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        crate::test_support::fixture_bytes(&format!("smbios-bin/{name}"))
     }
 
     #[test]

@@ -223,11 +223,7 @@ mod tests {
     use crate::evidence::HexBytes;
 
     fn fixture(name: &str) -> Vec<u8> {
-        let path = format!(
-            "{}/../shared/fixtures/smbios-bin/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        crate::test_support::fixture_bytes(&format!("smbios-bin/{name}"))
     }
 
     fn raw(entry: Option<&[u8]>, table: &[u8]) -> SmbiosRaw {

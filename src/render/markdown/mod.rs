@@ -8,7 +8,7 @@
 //! inject markup into the page. `escape` handles both.
 
 use crate::evidence::Origin;
-use crate::report::{CapabilityName, Platform, Report, Severity, Verdict};
+use crate::report::{CapabilityName, Platform, Report, Verdict};
 use crate::sanitize::for_terminal;
 use std::fmt::Write;
 
@@ -81,16 +81,7 @@ fn header(out: &mut String, report: &Report, target_name: &str) {
         escape(&report.tool.name),
         escape(&report.tool.version)
     );
-    let deciding: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| match report.verdict {
-            Verdict::NotSuitable => f.severity == Severity::Blocker,
-            Verdict::Limited => f.severity == Severity::Limitation,
-            Verdict::NeedsChanges => f.severity == Severity::Action,
-            _ => false,
-        })
-        .collect();
+    let deciding: Vec<_> = report.deciding_findings().collect();
     for finding in &deciding {
         let _ = writeln!(out, "- `{}`: {}", code(&finding.id), escape(&finding.title));
     }
