@@ -125,11 +125,11 @@ mod tests {
     use crate::facts::MsrControls;
     use crate::report::CapState;
 
-    /// The capability as the pipeline judges it, generation inference included.
+    /// The capability as the whole assessment judges it.
     fn assess(facts: &Facts) -> Capability {
-        let knowledge = crate::knowledge::Knowledge::builtin();
-        let platform = crate::assess::detect_platform(facts, knowledge);
-        super::assess(facts, &Inference::new(facts, knowledge, &platform))
+        crate::assess::assess(facts, crate::knowledge::Knowledge::builtin())
+            .capabilities
+            .nx
     }
 
     #[test]

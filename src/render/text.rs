@@ -46,11 +46,7 @@ fn header(out: &mut String, report: &Report, target_name: &str, style: &Style) {
         );
     }
     if report.environment.platform == Platform::VirtualMachine {
-        let hypervisor = report
-            .environment
-            .hypervisor
-            .as_deref()
-            .unwrap_or("unidentified hypervisor");
+        let hypervisor = report.environment.hypervisor_name();
         let _ = writeln!(
             out,
             "  {} These readings describe a virtual machine ({}), not physical hardware.",
@@ -155,10 +151,9 @@ fn identity(out: &mut String, report: &Report, style: &Style) {
     };
     let platform = match env.platform {
         Platform::BareMetal => "bare metal".to_string(),
-        Platform::VirtualMachine => format!(
-            "virtual machine ({})",
-            for_terminal(env.hypervisor.as_deref().unwrap_or("unidentified"))
-        ),
+        Platform::VirtualMachine => {
+            format!("virtual machine ({})", for_terminal(env.hypervisor_name()))
+        }
         Platform::XenDom0 => "Xen dom0".to_string(),
         Platform::Unknown => "unknown".to_string(),
     };

@@ -76,6 +76,15 @@ pub struct MemorySummary {
     pub os_total_mib: Option<u64>,
 }
 
+impl Environment {
+    /// The hypervisor's name, or a phrase saying it could not be named.
+    pub fn hypervisor_name(&self) -> &str {
+        self.hypervisor
+            .as_deref()
+            .unwrap_or("an unidentified hypervisor")
+    }
+}
+
 pub(super) fn machine(facts: &Facts) -> MachineSummary {
     let Some(fw) = &facts.firmware else {
         return MachineSummary::default();

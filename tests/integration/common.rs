@@ -30,3 +30,30 @@ pub fn xenready() -> assert_cmd::Command {
     cmd.env_remove("NO_COLOR");
     cmd
 }
+
+/// Imports one fixture with `import` and analyses it for the default
+/// target: the JSON report (parsed and as text) and the text report, with
+/// the fixture directory replaced by `<fixtures>` so snapshots do not depend
+/// on the checkout. Callers snapshot them (insta names snapshots after the
+/// calling module).
+pub fn import_reports(
+    relative: &str,
+    import: fn(
+        &mut xenready::evidence::Evidence,
+        &std::path::Path,
+    ) -> Result<(), xenready::import::ImportError>,
+) -> (serde_json::Value, String, String) {
+    use xenready::render::{self, Style};
+    let mut evidence = xenready::evidence::Evidence::new(xenready::evidence::Origin::Import);
+    import(&mut evidence, &fixture(relative)).expect("fixture imports");
+    xenready::import::declare_missing_sources(&mut evidence);
+    let knowledge = xenready::knowledge::Knowledge::builtin();
+    let target = knowledge.default_target();
+    let report = xenready::analyze(&evidence, knowledge, target);
+    let prefix = fixtures().display().to_string();
+    let json = render::json(&report).replace(&prefix, "<fixtures>");
+    let text =
+        render::text(&report, &target.name, &Style::default()).replace(&prefix, "<fixtures>");
+    let value = serde_json::from_str(&json).expect("the JSON report parses");
+    (value, json, text)
+}

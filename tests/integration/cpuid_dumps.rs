@@ -2,33 +2,10 @@
 //! pipeline: the JSON report and the text report are insta snapshots, and
 //! the facts a user checks first are asserted explicitly.
 
-use crate::common::{fixture, fixtures};
 use serde_json::Value;
-use xenready::evidence::{Evidence, Origin};
-use xenready::knowledge::Knowledge;
-use xenready::render::{self, Style, Symbols};
-
-/// Imports one dump and renders both reports with the fixture directory
-/// replaced by `<fixtures>`, so snapshots do not depend on the checkout.
-pub fn reports(relative: &str) -> (Value, String, String) {
-    let mut evidence = Evidence::new(Origin::Import);
-    xenready::import::cpuid_file(&mut evidence, &fixture(relative)).expect("fixture imports");
-    xenready::import::declare_missing_sources(&mut evidence);
-    let knowledge = Knowledge::builtin();
-    let target = knowledge.default_target();
-    let report = xenready::analyze(&evidence, knowledge, target);
-    let prefix = fixtures().display().to_string();
-    let json = render::json(&report).replace(&prefix, "<fixtures>");
-    let style = Style {
-        symbols: Symbols::Unicode,
-        ..Style::default()
-    };
-    let text = render::text(&report, &target.name, &style).replace(&prefix, "<fixtures>");
-    (serde_json::from_str(&json).unwrap(), json, text)
-}
 
 fn snapshot(name: &str, relative: &str) -> Value {
-    let (value, json, text) = reports(relative);
+    let (value, json, text) = crate::common::import_reports(relative, xenready::import::cpuid_file);
     insta::assert_snapshot!(format!("{name}.json"), json);
     insta::assert_snapshot!(format!("{name}.txt"), text);
     value

@@ -1,28 +1,13 @@
 //! Real SMBIOS tables (../shared/fixtures/smbios-bin) through the whole
 //! pipeline: machine identity, virtual-machine detection, damaged tables.
 
-use crate::common::{fixture, fixtures};
+use crate::common::fixture;
 use serde_json::Value;
 use xenready::evidence::{Evidence, Origin};
 use xenready::knowledge::Knowledge;
-use xenready::render::{self, Style};
-
-fn reports(relative: &str) -> (Value, String, String) {
-    let mut evidence = Evidence::new(Origin::Import);
-    xenready::import::dmi_file(&mut evidence, &fixture(relative)).expect("table imports");
-    xenready::import::declare_missing_sources(&mut evidence);
-    let knowledge = Knowledge::builtin();
-    let target = knowledge.default_target();
-    let report = xenready::analyze(&evidence, knowledge, target);
-    let prefix = fixtures().display().to_string();
-    let json = render::json(&report).replace(&prefix, "<fixtures>");
-    let text =
-        render::text(&report, &target.name, &Style::default()).replace(&prefix, "<fixtures>");
-    (serde_json::from_str(&json).unwrap(), json, text)
-}
 
 fn snapshot(name: &str, relative: &str) -> Value {
-    let (value, json, text) = reports(relative);
+    let (value, json, text) = crate::common::import_reports(relative, xenready::import::dmi_file);
     insta::assert_snapshot!(format!("{name}.json"), json);
     insta::assert_snapshot!(format!("{name}.txt"), text);
     value

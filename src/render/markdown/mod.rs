@@ -90,11 +90,7 @@ fn header(out: &mut String, report: &Report, target_name: &str) {
         let _ = writeln!(out, "- Not confirmed: {}", escape(&names.join(", ")));
     }
     if report.environment.platform == Platform::VirtualMachine {
-        let hypervisor = report
-            .environment
-            .hypervisor
-            .as_deref()
-            .unwrap_or("unidentified hypervisor");
+        let hypervisor = report.environment.hypervisor_name();
         let _ = writeln!(
             out,
             "\n> **Note:** these readings describe a virtual machine ({}), not physical hardware.",
@@ -184,10 +180,7 @@ fn identity(out: &mut String, report: &Report) {
     let env = &report.environment;
     let platform = match env.platform {
         Platform::BareMetal => "bare metal".to_string(),
-        Platform::VirtualMachine => format!(
-            "virtual machine ({})",
-            escape(env.hypervisor.as_deref().unwrap_or("unidentified"))
-        ),
+        Platform::VirtualMachine => format!("virtual machine ({})", escape(env.hypervisor_name())),
         Platform::XenDom0 => "Xen dom0".to_string(),
         Platform::Unknown => "unknown".to_string(),
     };
