@@ -8,11 +8,14 @@ pub mod assess;
 pub mod checks;
 pub mod collect;
 pub mod compare;
+pub mod consistency;
+pub mod cpu_lookup;
 pub mod decode;
 pub mod evidence;
 pub mod facts;
 pub mod import;
 pub mod knowledge;
+pub mod model;
 pub mod output;
 pub mod redact;
 pub mod render;
@@ -31,7 +34,7 @@ use report::{Report, TargetVerdict, TargetVerdicts};
 /// Runs everything after collection: the same path for a live scan, a saved
 /// bundle and imported foreign files.
 pub fn analyze(evidence: &Evidence, knowledge: &Knowledge, target: &Target) -> Report {
-    analyze_facts(&decode::decode(evidence), knowledge, target)
+    analyze_facts(&decode::decode(evidence, knowledge), knowledge, target)
 }
 
 /// Everything after decoding. The assessment runs once; checks, grading and

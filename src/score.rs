@@ -7,7 +7,7 @@
 //! `unknown`), and 3 per other capability that is `unknown`; clamp to 0..100.
 
 use crate::knowledge::Target;
-use crate::report::{CapState, Capabilities, CapabilityName, Finding, Severity, Verdict};
+use crate::model::{CapState, Capabilities, CapabilityName, Finding, Severity, Verdict};
 
 pub const LIMITATION_PENALTY: u32 = 30;
 pub const ACTION_PENALTY: u32 = 15;

@@ -1,6 +1,6 @@
 use super::{Inference, Judgement};
 use crate::facts::{CpuVendor, Facts};
-use crate::report::{Capability, FirmwareState, OsState, Silicon};
+use crate::model::{Capability, FirmwareState, OsState, Silicon};
 
 /// Hardware-assisted paging: Intel EPT (visible only in MSR 0x48B) or AMD
 /// NPT (CPUID 0x8000000A). Without it Xen falls back to shadow paging.

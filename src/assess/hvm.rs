@@ -3,7 +3,7 @@ use crate::facts::{
     msr_name, CpuVendor, Facts, FeatureControl, LogEvent, MsrControls, VmCr, AMD_VM_CR,
     IA32_FEATURE_CONTROL,
 };
-use crate::report::{Capability, FirmwareState, OsState, Platform, Silicon};
+use crate::model::{Capability, FirmwareState, OsState, Platform, Silicon};
 
 /// Linux 5.6 and later drop `vmx` from /proc/cpuinfo when firmware locked
 /// IA32_FEATURE_CONTROL with VMX off (`arch/x86/kernel/cpu/feat_ctl.c`), so

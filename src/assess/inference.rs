@@ -9,7 +9,7 @@
 use super::{Judgement, PlatformView};
 use crate::facts::{CpuVendor, Facts};
 use crate::knowledge::{Identified, Identity, Knowledge, Presence, Vendor, Via};
-use crate::report::{Capability, FirmwareState, Platform, Silicon};
+use crate::model::{Capability, FirmwareState, Platform, Silicon};
 
 /// Kernel-log events (ids from `facts::log`) saying firmware switched
 /// VT-x/AMD-V off.

@@ -1,6 +1,6 @@
 use super::{Inference, Judgement};
 use crate::facts::{AcpiFacts, Facts};
-use crate::report::{Capability, FirmwareState, OsState, Silicon};
+use crate::model::{Capability, FirmwareState, OsState, Silicon};
 
 /// The IOMMU is announced by the ACPI DMAR (Intel VT-d) or IVRS (AMD-Vi)
 /// table, which firmware publishes only when VT-d/AMD-Vi is enabled in
@@ -134,8 +134,9 @@ fn from_logs(facts: &Facts, j: &mut Judgement) {
 mod tests {
     use super::*;
     use crate::checks::testing::{acpi_with_dmar, event, log};
-    use crate::facts::{LogOrigin, XenFacts};
-    use crate::report::CapState;
+    use crate::facts::XenFacts;
+    use crate::model::CapState;
+    use crate::model::LogOrigin;
 
     /// The capability as the whole assessment judges it.
     fn assess(facts: &Facts) -> Capability {

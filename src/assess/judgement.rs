@@ -1,4 +1,4 @@
-use crate::report::{Capability, FirmwareState, OsState, Silicon};
+use crate::model::{Capability, FirmwareState, OsState, Silicon};
 
 /// Collects observations about one capability from several sources. The
 /// first definite answer for a column wins, so callers observe in order of

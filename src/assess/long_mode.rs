@@ -1,6 +1,6 @@
 use super::{Inference, Judgement};
 use crate::facts::Facts;
-use crate::report::{Capability, FirmwareState, OsState, Silicon};
+use crate::model::{Capability, FirmwareState, OsState, Silicon};
 
 /// Long mode cannot be switched off by firmware, so the silicon answer is
 /// the whole answer; the OS column says whether a 64-bit kernel runs.

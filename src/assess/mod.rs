@@ -18,7 +18,7 @@ pub use platform::{detect as detect_platform, PlatformView};
 
 use crate::facts::Facts;
 use crate::knowledge::Knowledge;
-use crate::report::Capabilities;
+use crate::model::Capabilities;
 
 #[derive(Debug, Clone)]
 pub struct Assessment {

@@ -1,6 +1,6 @@
 use super::{Inference, Judgement};
 use crate::facts::{CpuVendor, Facts};
-use crate::report::{Capability, FirmwareState, OsState, Silicon};
+use crate::model::{Capability, FirmwareState, OsState, Silicon};
 
 /// CPUID shows NX only when firmware leaves it on, so a set bit proves both
 /// silicon and firmware. A clear bit proves nothing by itself: the CPU may
@@ -123,7 +123,7 @@ mod tests {
     use super::*;
     use crate::checks::testing::bare_metal;
     use crate::facts::MsrControls;
-    use crate::report::CapState;
+    use crate::model::CapState;
 
     /// The capability as the whole assessment judges it.
     fn assess(facts: &Facts) -> Capability {

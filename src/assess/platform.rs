@@ -1,6 +1,6 @@
 use crate::facts::Facts;
 use crate::knowledge::Knowledge;
-use crate::report::Platform;
+use crate::model::Platform;
 
 /// Where the readings come from. Inside a virtual machine every hardware
 /// reading describes the virtual machine; inside a Xen dom0 CPUID is masked

@@ -1,6 +1,6 @@
 use super::{Inference, Judgement};
 use crate::facts::{CpuVendor, Facts};
-use crate::report::{Capability, FirmwareState, OsState, Silicon};
+use crate::model::{Capability, FirmwareState, OsState, Silicon};
 
 /// AMD added SMT with Zen (family 0x17); K8, K10 and the Bulldozer family
 /// have none (Bulldozer modules are counted as cores).

@@ -1,7 +1,7 @@
 use super::remedy::firmware as firmware_remedy;
 use super::{Check, Context, Doc, Hit};
 use crate::knowledge::Setting;
-use crate::report::{FirmwareState, Platform, Severity};
+use crate::model::{FirmwareState, Platform, Severity};
 
 pub static CHECK: Check = Check {
     id: "cpus-missing",

@@ -4,7 +4,7 @@
 use crate::collect::devices::fake::Tree;
 use crate::evidence::{Evidence, Origin};
 use crate::knowledge::{Knowledge, Target};
-use crate::report::Finding;
+use crate::model::Finding;
 
 fn findings_for(tree: &Tree, target: &Target) -> Vec<Finding> {
     let mut evidence = Evidence::new(Origin::Live);
@@ -113,7 +113,7 @@ fn physical_nics_without_link_warn_only_when_a_link_is_known_down() {
     );
     let all = findings(&tree);
     let f = find(&all, "network-link-down").expect("link down");
-    assert_eq!(f.severity, crate::report::Severity::Warning);
+    assert_eq!(f.severity, crate::model::Severity::Warning);
     assert_eq!(
         f.evidence,
         ["net: eth0 (bnx2, 00:10:18:aa:bb:cc): no carrier"]

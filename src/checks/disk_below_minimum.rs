@@ -1,6 +1,6 @@
 use super::{sources, Check, Context, Doc, Hit};
 use crate::facts::BlockDevice;
-use crate::report::{Platform, Severity};
+use crate::model::{Platform, Severity};
 
 /// Installers count decimal gigabytes.
 const GB: u64 = 1_000_000_000;

@@ -4,7 +4,8 @@
 use crate::collect::{self, CollectOptions};
 use crate::evidence::{Evidence, MsrDump, MsrReading, Origin};
 use crate::knowledge::Knowledge;
-use crate::report::{CapState, FirmwareState, Report, Silicon};
+use crate::model::{CapState, FirmwareState, Silicon};
+use crate::report::Report;
 use std::collections::BTreeMap;
 use std::path::Path;
 

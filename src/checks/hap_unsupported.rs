@@ -1,5 +1,5 @@
 use super::{Check, Context, Doc, Hit};
-use crate::report::{CapState, Severity, Silicon};
+use crate::model::{CapState, Severity, Silicon};
 
 pub static CHECK: Check = Check {
     id: "hap-unsupported",

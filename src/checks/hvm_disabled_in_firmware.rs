@@ -1,7 +1,7 @@
 use super::remedy::firmware as firmware_remedy;
 use super::{Check, Context, Doc, Hit};
 use crate::knowledge::Setting;
-use crate::report::{CapState, Severity};
+use crate::model::{CapState, Severity};
 
 pub static CHECK: Check = Check {
     id: "hvm-disabled-in-firmware",

@@ -1,5 +1,5 @@
 use super::{Check, Context, Doc, Hit};
-use crate::report::{CapState, Severity};
+use crate::model::{CapState, Severity};
 
 pub static CHECK: Check = Check {
     id: "iommu-absent",

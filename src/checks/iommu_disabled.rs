@@ -1,5 +1,5 @@
 use super::{Check, Context, Doc, Hit};
-use crate::report::Severity;
+use crate::model::Severity;
 
 pub static CHECK: Check = Check {
     id: "iommu-disabled",
@@ -145,7 +145,8 @@ mod tests {
     use crate::checks::testing::{
         acpi_with_dmar, acpi_without_iommu, bare_metal, event, log, run as run_check,
     };
-    use crate::facts::{CpuVendor, Facts, LogOrigin, XenFacts};
+    use crate::facts::{CpuVendor, Facts, XenFacts};
+    use crate::model::LogOrigin;
 
     fn with_dmar() -> Facts {
         Facts {

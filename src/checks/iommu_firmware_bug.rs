@@ -1,6 +1,6 @@
 use super::{Check, Context, Doc, Hit};
 use crate::facts::{AcpiFacts, DmarFacts};
-use crate::report::Severity;
+use crate::model::Severity;
 
 pub static CHECK: Check = Check {
     id: "iommu-firmware-bug",
@@ -114,7 +114,8 @@ fn ivrs_problems(acpi: &AcpiFacts, evidence: &mut Vec<String>) {
 mod tests {
     use super::*;
     use crate::checks::testing::{acpi_with_dmar, bare_metal, event, log, run as run_check};
-    use crate::facts::{CpuVendor, Facts, LogOrigin, RmrrRegion};
+    use crate::facts::{CpuVendor, Facts, RmrrRegion};
+    use crate::model::LogOrigin;
 
     fn with_dmar(edit: impl FnOnce(&mut DmarFacts)) -> Facts {
         let mut acpi = acpi_with_dmar(1);

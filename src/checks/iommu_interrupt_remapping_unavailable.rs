@@ -1,5 +1,5 @@
 use super::{Check, Context, Doc, Hit};
-use crate::report::{Severity, Silicon};
+use crate::model::{Severity, Silicon};
 
 pub static CHECK: Check = Check {
     id: "iommu-interrupt-remapping-unavailable",
@@ -72,7 +72,8 @@ mod tests {
     use crate::checks::testing::{
         acpi_with_dmar, acpi_without_iommu, bare_metal, event, log, run as run_check,
     };
-    use crate::facts::{CpuVendor, Facts, LogOrigin};
+    use crate::facts::{CpuVendor, Facts};
+    use crate::model::LogOrigin;
 
     fn with_flags(flags: u8) -> Facts {
         Facts {

@@ -1,5 +1,5 @@
 use super::{log_lines, Check, Context, Doc, Hit};
-use crate::report::Severity;
+use crate::model::Severity;
 
 pub static CHECK: Check = Check {
     id: "machine-check-errors",

@@ -1,5 +1,5 @@
 use super::{Check, Context, Doc, Hit};
-use crate::report::Severity;
+use crate::model::Severity;
 
 /// MemTotal is what the kernel manages: installed memory minus firmware
 /// reservations and the kernel image, typically a few percent less.

@@ -1,5 +1,5 @@
 use super::{memory_errors, Check, Context, Doc, Hit};
-use crate::report::Severity;
+use crate::model::Severity;
 
 pub static CHECK: Check = Check {
     id: "memory-errors-uncorrected",

@@ -47,7 +47,7 @@ pub(crate) mod testing;
 use crate::assess::Assessment;
 use crate::facts::Facts;
 use crate::knowledge::{Knowledge, Target};
-use crate::report::{Finding, Severity};
+use crate::model::{Finding, Severity};
 
 /// Everything a check may read.
 pub struct Context<'a> {

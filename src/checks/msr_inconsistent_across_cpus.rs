@@ -1,6 +1,6 @@
 use super::{Check, Context, Doc, Hit};
 use crate::facts::{msr_name, MsrDifference, MsrValueGroup, IA32_MISC_ENABLE};
-use crate::report::Severity;
+use crate::model::Severity;
 
 pub static CHECK: Check = Check {
     id: "msr-inconsistent-across-cpus",

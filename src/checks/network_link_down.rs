@@ -1,6 +1,6 @@
 use super::{sources, Check, Context, Doc, Hit};
 use crate::facts::NetInterface;
-use crate::report::{Platform, Severity};
+use crate::model::{Platform, Severity};
 
 pub static CHECK: Check = Check {
     id: "network-link-down",

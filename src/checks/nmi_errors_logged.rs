@@ -1,7 +1,7 @@
 use super::nmi::{self, Policy};
 use super::{log_lines, xen_cmdline, Check, Context, Doc, Hit};
-use crate::facts::LogOrigin;
-use crate::report::Severity;
+use crate::model::LogOrigin;
+use crate::model::Severity;
 
 pub static CHECK: Check = Check {
     id: "nmi-errors-logged",

@@ -1,6 +1,6 @@
 use super::nmi;
 use super::{log_lines, Check, Context, Doc, Hit};
-use crate::report::Severity;
+use crate::model::Severity;
 
 pub static CHECK: Check = Check {
     id: "nmi-panic-logged",

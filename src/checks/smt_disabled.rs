@@ -1,7 +1,7 @@
 use super::remedy::firmware as firmware_remedy;
 use super::{Check, Context, Doc, Hit};
 use crate::knowledge::Setting;
-use crate::report::{FirmwareState, OsState, Severity, Silicon};
+use crate::model::{FirmwareState, OsState, Severity, Silicon};
 
 pub static CHECK: Check = Check {
     id: "smt-disabled",

@@ -4,9 +4,10 @@
 use super::{Check, Context, Hit};
 use crate::facts::{
     AcpiFacts, CpuFacts, CpuFeatures, CpuTopology, CpuVendor, DmarFacts, DrhdUnit, Facts,
-    KernelLogFacts, LogEvent, LogOrigin,
+    KernelLogFacts, LogEvent,
 };
 use crate::knowledge::Knowledge;
+use crate::model::LogOrigin;
 
 pub fn run(check: &Check, facts: &Facts) -> Vec<Hit> {
     let knowledge = Knowledge::builtin();

@@ -1,6 +1,6 @@
 use super::{Check, Context, Doc, Hit};
 use crate::facts::CpuVendor;
-use crate::report::{Severity, Silicon};
+use crate::model::{Severity, Silicon};
 
 pub static CHECK: Check = Check {
     id: "unrestricted-guest-unsupported",

@@ -1,7 +1,7 @@
 use super::xen_cmdline::{self, Place};
 use super::{log_lines, Check, Context, Doc, Hit};
 use crate::knowledge::xen_option_key;
-use crate::report::Severity;
+use crate::model::Severity;
 
 pub static CHECK: Check = Check {
     id: "xen-boot-option-unknown",

@@ -1,5 +1,5 @@
 use super::{Check, Context, Doc, Hit};
-use crate::report::{Platform, Severity};
+use crate::model::{Platform, Severity};
 
 pub static CHECK: Check = Check {
     id: "xen-dom0",

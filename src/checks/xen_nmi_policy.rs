@@ -1,6 +1,6 @@
 use super::nmi::{self, Policy};
 use super::{log_lines, xen_cmdline, Check, Context, Doc, Hit};
-use crate::report::Severity;
+use crate::model::Severity;
 
 pub static CHECK: Check = Check {
     id: "xen-nmi-policy",

@@ -33,7 +33,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
         CompareSort::Name => SortKey::Name,
         CompareSort::Verdict => SortKey::Verdict,
     };
-    let table = compare::build(entries, sort);
+    let table = compare::build(entries, sort, knowledge);
     let rendered = match args.format {
         CompareFormat::Text => compare::text(&table),
         CompareFormat::Csv => compare::csv(&table),

@@ -1,12 +1,12 @@
 //! `xenready cpu QUERY`: the pre-purchase lookup. The matching and the
-//! answer are the library's (`knowledge::lookup`); this renders them.
+//! answer are the library's (`cpu_lookup`); this renders them.
 
 use super::args::{CpuArgs, LookupFormat};
 use super::UsageError;
 use std::fmt::Write;
-use xenready::knowledge::lookup::{self, CpuAnswer};
+use xenready::cpu_lookup::{self as lookup, CpuAnswer};
 use xenready::knowledge::{Knowledge, Target};
-use xenready::report::Verdict;
+use xenready::model::Verdict;
 use xenready::sanitize::for_terminal;
 
 pub fn run(args: &CpuArgs, target: &Target) -> Result<String, UsageError> {

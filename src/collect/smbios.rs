@@ -184,7 +184,7 @@ mod tests {
             Some("LENOVO\n")
         );
 
-        let facts = crate::decode::decode(&evidence);
+        let facts = crate::decode::decode(&evidence, crate::knowledge::Knowledge::builtin());
         let firmware = facts.firmware.unwrap();
         assert_eq!(firmware.version, Some((2, 7)));
         let system = firmware.system.unwrap();
@@ -231,7 +231,7 @@ mod tests {
             "{}",
             source.detail
         );
-        let facts = crate::decode::decode(&evidence);
+        let facts = crate::decode::decode(&evidence, crate::knowledge::Knowledge::builtin());
         let system = facts.firmware.and_then(|f| f.system).unwrap();
         assert_eq!(system.manufacturer.as_deref(), Some("LENOVO"));
     }
@@ -247,7 +247,9 @@ mod tests {
         assert!(evidence.smbios.is_none());
         assert_eq!(evidence.files.len(), 5);
 
-        let firmware = crate::decode::decode(&evidence).firmware.unwrap();
+        let firmware = crate::decode::decode(&evidence, crate::knowledge::Knowledge::builtin())
+            .firmware
+            .unwrap();
         let system = firmware.system.unwrap();
         assert_eq!(system.manufacturer.as_deref(), Some("LENOVO"));
         assert_eq!(system.version.as_deref(), Some("ThinkPad T430"));
@@ -263,7 +265,10 @@ mod tests {
         assert_eq!(source.status, SourceStatus::Absent);
         assert!(source.detail.contains("CONFIG_DMI_SYSFS"));
         assert!(evidence.files.is_empty() && evidence.smbios.is_none());
-        assert_eq!(crate::decode::decode(&evidence).firmware, None);
+        assert_eq!(
+            crate::decode::decode(&evidence, crate::knowledge::Knowledge::builtin()).firmware,
+            None
+        );
     }
 
     #[test]
@@ -275,7 +280,10 @@ mod tests {
             evidence.source("smbios").unwrap().status,
             SourceStatus::Error
         );
-        assert_eq!(crate::decode::decode(&evidence).firmware, None);
+        assert_eq!(
+            crate::decode::decode(&evidence, crate::knowledge::Knowledge::builtin()).firmware,
+            None
+        );
     }
 
     #[test]

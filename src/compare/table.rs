@@ -1,6 +1,7 @@
 //! Entries → ranked rows: duplicates merged, then sorted.
 
 use super::input::{Entry, ReportView};
+use crate::knowledge::Knowledge;
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -81,7 +82,7 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
-pub fn build(entries: Vec<Entry>, sort: SortKey) -> Table {
+pub fn build(entries: Vec<Entry>, sort: SortKey, knowledge: &Knowledge) -> Table {
     let rows: Vec<Row> = merge_duplicates(entries).into_iter().map(row).collect();
     let mut rows = sorted_by(rows, |a, b| compare(a, b, sort));
     for (i, row) in rows.iter_mut().enumerate() {
@@ -90,10 +91,7 @@ pub fn build(entries: Vec<Entry>, sort: SortKey) -> Table {
     // Target columns in the knowledge base's order (as the reports list
     // them); ids this xenready does not know follow, alphabetically.
     let seen: BTreeSet<&String> = rows.iter().flat_map(|r| r.targets.keys()).collect();
-    let known = crate::knowledge::Knowledge::builtin()
-        .targets
-        .iter()
-        .map(|t| &t.id);
+    let known = knowledge.targets.iter().map(|t| &t.id);
     let mut target_ids: Vec<String> = known.filter(|id| seen.contains(id)).cloned().collect();
     for id in seen {
         if !target_ids.contains(id) {

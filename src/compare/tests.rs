@@ -120,7 +120,7 @@ fn table(sort: SortKey) -> Table {
         .enumerate()
         .map(|(i, (label, text))| load(label, text, i, knowledge, target).unwrap())
         .collect();
-    build(entries, sort)
+    build(entries, sort, Knowledge::builtin())
 }
 
 /// A minimal RFC 4180 reader: quoted fields with doubled quotes, commas
@@ -358,7 +358,7 @@ fn a_uuid_links_reports_without_a_serial() {
         .enumerate()
         .map(|(i, t)| load(&format!("{i}.json"), t, i, knowledge, target).unwrap())
         .collect();
-    let table = build(entries, SortKey::Name);
+    let table = build(entries, SortKey::Name, Knowledge::builtin());
     assert_eq!(table.rows.len(), 3, "{:#?}", table.rows);
     let merged = table.rows.iter().find(|r| r.files.len() == 3).unwrap();
     assert!(merged.notes[0].starts_with("3 reports merged: 0.json, 1.json, 2.json"));
@@ -379,7 +379,7 @@ fn per_target_verdicts_become_columns_when_present() {
     })
     .to_string();
     let entry = load("r630.json", &text, 0, knowledge, target).unwrap();
-    let table = build(vec![entry], SortKey::Score);
+    let table = build(vec![entry], SortKey::Score, Knowledge::builtin());
     assert_eq!(table.target_ids, vec!["xcp-ng", "xenserver"]);
     let records = parse_csv(&csv(&table));
     let header = &records[0];
@@ -405,7 +405,7 @@ fn hostile_strings_are_inert_in_text_and_markdown_and_quoted_in_csv() {
     })
     .to_string();
     let entry = load("evil.json", &text_in, 0, knowledge, target).unwrap();
-    let table = build(vec![entry], SortKey::Score);
+    let table = build(vec![entry], SortKey::Score, Knowledge::builtin());
     let plain = text(&table);
     assert!(!plain.contains('\u{1b}'));
     assert_eq!(plain.lines().count(), 2, "one header and one row:\n{plain}");

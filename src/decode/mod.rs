@@ -14,8 +14,9 @@ pub mod xen;
 
 use crate::evidence::Evidence;
 use crate::facts::Facts;
+use crate::knowledge::Knowledge;
 
-pub fn decode(evidence: &Evidence) -> Facts {
+pub fn decode(evidence: &Evidence, knowledge: &Knowledge) -> Facts {
     let mut notes = Vec::new();
     let cpu = cpuid::decode(&evidence.cpuid, &mut notes);
     let vmx = vmx::decode(&evidence.msr);
@@ -36,7 +37,6 @@ pub fn decode(evidence: &Evidence) -> Facts {
     let os = procfs::decode(&evidence.files, &mut notes);
     let storage = devices::decode_block(&evidence.files, &mut notes);
     let network = devices::decode_net(&evidence.files, &mut notes);
-    let signatures = &crate::knowledge::Knowledge::builtin().log_signatures;
     Facts {
         origin: evidence.meta.origin,
         as_root: evidence.meta.as_root,
@@ -49,7 +49,7 @@ pub fn decode(evidence: &Evidence) -> Facts {
         acpi,
         storage,
         network,
-        kernel_log: kernel_log::decode(evidence, signatures),
+        kernel_log: kernel_log::decode(evidence, &knowledge.log_signatures),
         xen: xen::decode(evidence),
         boot: boot::decode(&evidence.files),
         sources: evidence.sources.clone(),

@@ -1,3 +1,4 @@
+use crate::model::LogOrigin;
 use serde::Serialize;
 
 /// The kernel log (Linux's, and Xen's own console when read), reduced to the
@@ -41,15 +42,6 @@ pub struct LogEvent {
     pub source: String,
     /// The line as logged, trimmed. Untrusted.
     pub text: String,
-}
-
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum LogOrigin {
-    #[default]
-    Linux,
-    /// A `(XEN)` line of Xen's console.
-    Xen,
 }
 
 impl LogEvent {

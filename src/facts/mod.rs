@@ -23,7 +23,7 @@ pub use firmware::{
     BaseboardInfo, BiosInfo, ChassisInfo, MemoryArray, MemoryDevice, ProcessorSocket, SmbiosFacts,
     SystemInfo,
 };
-pub use log::{KernelLogFacts, LogEvent, LogOrigin};
+pub use log::{KernelLogFacts, LogEvent};
 pub use msr::{
     msr_name, FeatureControl, MiscEnable, MsrControls, MsrDifference, MsrValueGroup, VmCr,
     AMD_VM_CR, IA32_EFER, IA32_FEATURE_CONTROL, IA32_MISC_ENABLE,

@@ -150,7 +150,7 @@ mod tests {
         let detail = &evidence.source("smbios").unwrap().detail;
         assert!(detail.starts_with("SMBIOS 2.7"), "{detail}");
         assert!(detail.ends_with("unused beside the table"), "{detail}");
-        let facts = crate::decode::decode(&evidence);
+        let facts = crate::decode::decode(&evidence, crate::knowledge::Knowledge::builtin());
         let system = facts.firmware.unwrap().system.unwrap();
         assert_eq!(system.product.as_deref(), Some("X9DBL-3F/X9DBL-iF"));
     }

@@ -1,9 +1,9 @@
 //! Kernel-log and Xen-console signatures (`probes/log-signatures.toml`),
 //! compiled once when the knowledge base loads.
 
+use super::pattern::Pattern;
 use super::KnowledgeError;
-use crate::decode::kernel_log::Pattern;
-use crate::facts::LogOrigin;
+use crate::model::LogOrigin;
 use serde::Deserialize;
 use std::collections::BTreeSet;
 

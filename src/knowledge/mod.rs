@@ -9,7 +9,7 @@ mod firmware;
 pub mod generations;
 mod hypervisors;
 mod log_signatures;
-pub mod lookup;
+pub mod pattern;
 mod targets;
 mod xen_boot_options;
 
@@ -171,7 +171,7 @@ mod tests {
 
     #[test]
     fn all_five_targets_in_order_with_their_grades() {
-        use crate::report::Severity;
+        use crate::model::Severity;
         let knowledge = Knowledge::load().expect("probes/ must be valid");
         let ids: Vec<&str> = knowledge.targets.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(

@@ -1,5 +1,5 @@
 use super::KnowledgeError;
-use crate::report::{CapabilityName, Severity};
+use crate::model::{CapabilityName, Severity};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -75,14 +75,6 @@ pub(super) fn validate(targets: &[Target]) -> Result<(), KnowledgeError> {
                 "target `{}` recommends less than its minimum",
                 target.id
             )));
-        }
-        for check_id in target.grades.keys() {
-            if crate::checks::find(check_id).is_none() {
-                return Err(invalid(format!(
-                    "target `{}` grades unknown check `{check_id}`",
-                    target.id
-                )));
-            }
         }
     }
     Ok(())

@@ -146,7 +146,7 @@ fn assert_gone(needles: &[String], written: &str) {
 }
 
 fn identity(evidence: &Evidence) -> (Option<String>, Option<String>, Option<String>) {
-    let facts = crate::decode::decode(evidence);
+    let facts = crate::decode::decode(evidence, crate::knowledge::Knowledge::builtin());
     let smbios = facts.firmware.unwrap_or_default();
     (
         smbios.system.as_ref().and_then(|s| s.manufacturer.clone()),
@@ -162,7 +162,7 @@ fn the_r630_table_loses_its_serials_and_uuid_and_still_decodes() {
     crate::import::dmi_file(&mut evidence, Path::new(&path)).expect("imports");
     let table = evidence.smbios.as_ref().expect("table").table.0.clone();
     let before = identity(&evidence);
-    let facts = crate::decode::decode(&evidence)
+    let facts = crate::decode::decode(&evidence, crate::knowledge::Knowledge::builtin())
         .firmware
         .unwrap_or_default();
     let system = facts.system.clone().unwrap_or_default();
@@ -189,7 +189,7 @@ fn the_r630_table_loses_its_serials_and_uuid_and_still_decodes() {
     assert_eq!(after.len(), table.len(), "filler keeps every offset");
     assert_eq!(identity(&evidence), before);
     assert!(before.0.as_deref().is_some_and(|v| v.contains("Dell")));
-    let facts = crate::decode::decode(&evidence)
+    let facts = crate::decode::decode(&evidence, crate::knowledge::Knowledge::builtin())
         .firmware
         .unwrap_or_default();
     let system = facts.system.unwrap_or_default();
@@ -277,14 +277,14 @@ fn a_kernel_log_loses_uuids_macs_and_its_syslog_host() {
     let mut needles = uuids_and_macs(&text);
     assert!(!needles.is_empty(), "{needles:?}");
     needles.push("gerd-r610".into());
-    let before = crate::decode::decode(&evidence)
+    let before = crate::decode::decode(&evidence, crate::knowledge::Knowledge::builtin())
         .kernel_log
         .map(|k| k.events.len());
 
     redact(&mut evidence);
 
     assert_gone(&needles, &everything_written(&evidence));
-    let after = crate::decode::decode(&evidence)
+    let after = crate::decode::decode(&evidence, crate::knowledge::Knowledge::builtin())
         .kernel_log
         .map(|k| k.events.len());
     assert_eq!(before, after, "the log's events survive redaction");

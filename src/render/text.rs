@@ -1,6 +1,7 @@
 use super::style::{Mark, Style, Symbols};
 use crate::evidence::{Origin, SourceStatus};
-use crate::report::{CapState, CapabilityName, Platform, Report, Severity, Verdict};
+use crate::model::{CapState, CapabilityName, Platform, Severity, Verdict};
+use crate::report::Report;
 use crate::sanitize::for_terminal;
 use std::fmt::Write;
 

@@ -1,11 +1,9 @@
-use super::{
-    summary, Capabilities, CapabilityName, CpuSummary, Environment, Finding, MachineSummary,
-    MemorySummary, Severity, TargetVerdicts, Verdict,
-};
+use super::{summary, CpuSummary, Environment, MachineSummary, MemorySummary, TargetVerdicts};
 use crate::assess::Assessment;
 use crate::evidence::SourceRecord;
 use crate::facts::Facts;
 use crate::knowledge::Target;
+use crate::model::{Capabilities, CapabilityName, Finding, Severity, Verdict};
 use crate::score::Score;
 use serde::{Deserialize, Serialize};
 

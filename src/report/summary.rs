@@ -1,6 +1,7 @@
 use crate::assess::PlatformView;
 use crate::evidence::Origin;
 use crate::facts::{CpuVendor, Facts};
+use crate::model::Platform;
 use serde::{Deserialize, Serialize};
 
 /// Machine identity, from SMBIOS (or the sysfs copy of it).
@@ -30,26 +31,6 @@ pub struct CpuSummary {
     pub sockets: Option<u32>,
     pub cores: Option<u32>,
     pub threads: Option<u32>,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum Platform {
-    BareMetal,
-    VirtualMachine,
-    XenDom0,
-    Unknown,
-}
-
-impl Platform {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Platform::BareMetal => "bare-metal",
-            Platform::VirtualMachine => "virtual-machine",
-            Platform::XenDom0 => "xen-dom0",
-            Platform::Unknown => "unknown",
-        }
-    }
 }
 
 /// Where the readings come from.

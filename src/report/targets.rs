@@ -3,8 +3,8 @@
 //! `probes/targets.toml` (serde_json keeps insertion order only with a
 //! feature this crate does not enable, so the map is written by hand).
 
-use super::{Finding, Severity, Verdict};
 use crate::knowledge::Target;
+use crate::model::{Finding, Severity, Verdict};
 use crate::score::Score;
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;

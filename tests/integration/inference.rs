@@ -6,7 +6,8 @@
 use std::path::Path;
 use xenready::evidence::{Evidence, Origin};
 use xenready::knowledge::Knowledge;
-use xenready::report::{CapState, Platform, Report, Silicon, Verdict};
+use xenready::model::{CapState, Platform, Silicon, Verdict};
+use xenready::report::Report;
 
 const DUMPS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

@@ -7,7 +7,8 @@ use xenready::evidence::{Evidence, Origin, SourceStatus};
 use xenready::facts::KernelLogFacts;
 use xenready::import;
 use xenready::knowledge::Knowledge;
-use xenready::report::{CapState, Finding, OsState, Report, Silicon};
+use xenready::model::{CapState, Finding, OsState, Silicon};
+use xenready::report::Report;
 
 const FIXTURES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -48,7 +49,7 @@ fn analyze(inputs: &Inputs) -> Report {
 }
 
 fn log_facts(inputs: &Inputs) -> KernelLogFacts {
-    xenready::decode::decode(&evidence(inputs))
+    xenready::decode::decode(&evidence(inputs), xenready::knowledge::Knowledge::builtin())
         .kernel_log
         .unwrap_or_default()
 }

@@ -1,6 +1,7 @@
 //! One integration test binary (as ripgrep does): the CLI, whole-pipeline
 //! replays of real fixtures, and bundles.
 
+mod architecture;
 mod audit;
 mod cli;
 mod common;

@@ -60,7 +60,7 @@ fn a_dell_r630_gets_dells_setting_name_and_racadm() {
     let r = report("smbios-bin/go-smbios/Dell-PowerEdge-R630-Dual-Xeon.dmi");
     assert_eq!(
         r.capabilities.hvm.state,
-        xenready::report::CapState::DisabledInFirmware
+        xenready::model::CapState::DisabledInFirmware
     );
     let advice = advice(&r).join("\n");
     assert!(

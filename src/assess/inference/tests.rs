@@ -7,7 +7,7 @@ use crate::facts::{
     CpuFacts, CpuFeatures, CpuTopology, CpuVendor, Facts, KernelLogFacts, LogEvent,
 };
 use crate::knowledge::Knowledge;
-use crate::report::{CapState, FirmwareState, Platform, Silicon, Verdict};
+use crate::model::{CapState, FirmwareState, Platform, Silicon, Verdict};
 
 struct Cpu {
     vendor: CpuVendor,

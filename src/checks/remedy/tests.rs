@@ -5,7 +5,7 @@
 
 use crate::evidence::{Evidence, Origin};
 use crate::knowledge::Knowledge;
-use crate::report::Finding;
+use crate::model::Finding;
 use std::path::PathBuf;
 
 fn fixture(relative: &str) -> PathBuf {

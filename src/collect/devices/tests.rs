@@ -57,7 +57,7 @@ fn server_tree_stores_files_and_link_targets_under_machine_paths() {
 #[test]
 fn decoded_devices_are_what_a_user_would_check() {
     let e = collect(&Tree::server());
-    let facts = crate::decode::decode(&e);
+    let facts = crate::decode::decode(&e, crate::knowledge::Knowledge::builtin());
     let disk = |name: &str| facts.storage.iter().find(|d| d.name == name).expect(name);
     let sda = disk("sda");
     assert_eq!(sda.size_bytes, Some(500_107_862_016));
@@ -103,7 +103,7 @@ fn a_down_interface_has_no_speed_or_carrier_and_that_is_not_a_failure() {
     );
     let e = collect(&tree);
     assert_eq!(status(&e, "net").0, SourceStatus::Ok);
-    let facts = crate::decode::decode(&e);
+    let facts = crate::decode::decode(&e, crate::knowledge::Knowledge::builtin());
     let eth1 = &facts.network[0];
     assert_eq!((eth1.carrier, eth1.speed_mbps), (None, None));
     assert!(!eth1.has_link() && !eth1.virtual_device);
@@ -145,7 +145,7 @@ fn dereferenced_copy_keeps_devices_physical() {
     tree.0.put("/sys/class/net/eth0/device/vendor", b"0x8086\n");
     let e = collect(&tree);
     assert_eq!(e.file("/sys/block/sda/device"), Some(""));
-    let facts = crate::decode::decode(&e);
+    let facts = crate::decode::decode(&e, crate::knowledge::Knowledge::builtin());
     assert!(facts.storage[0].is_install_candidate());
     assert!(!facts.network[0].virtual_device);
     assert_eq!(facts.network[0].driver, None);

@@ -269,7 +269,7 @@ fn every_dmidecode_text_fixture_imports_and_decodes() {
     for path in files {
         let mut evidence = Evidence::new(Origin::Import);
         crate::import::dmidecode_text_file(&mut evidence, &path).unwrap_or_else(|e| panic!("{e}"));
-        let facts = crate::decode::decode(&evidence);
+        let facts = crate::decode::decode(&evidence, crate::knowledge::Knowledge::builtin());
         let name = path.display();
         let firmware = facts
             .firmware

@@ -9,15 +9,13 @@
 //! pattern with `then` also looks at the following lines, for messages the
 //! kernel printed over several lines, and those lines join the event.
 
-pub mod pattern;
 mod prefix;
 mod scan;
 
-pub use pattern::{Captures, Pattern, PatternError};
-
 use crate::evidence::Evidence;
-use crate::facts::{KernelLogFacts, LogEvent, LogOrigin};
+use crate::facts::{KernelLogFacts, LogEvent};
 use crate::knowledge::{LogSignatures, SignaturePattern};
+use crate::model::LogOrigin;
 use prefix::Writer;
 use scan::Scanner;
 

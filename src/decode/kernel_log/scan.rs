@@ -5,9 +5,9 @@
 //! up each byte pair finds the few places where any pattern could start,
 //! instead of searching the message once per pattern.
 
-use super::pattern::Captures;
-use crate::facts::LogOrigin;
+use crate::knowledge::pattern::Captures;
 use crate::knowledge::LogSignature;
+use crate::model::LogOrigin;
 
 /// Messages longer than this are matched on their first part only: no
 /// kernel line worth recognising is longer, and a hostile one cannot make

@@ -268,11 +268,6 @@ fn validation_rejects_broken_files() {
         "inherits = \"ibm\"",
         "inherits `ibm`",
     );
-    rejects(
-        "checks = [\"smt-disabled\"]",
-        "checks = [\"smt-disabld\"]",
-        "unknown check",
-    );
     rejects("match = [\"IBM\"]", "match = [\"Dell Inc\"]", "used twice");
     rejects(
         "id = \"x2apic\"\ntitle",

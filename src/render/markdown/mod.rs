@@ -8,7 +8,8 @@
 //! inject markup into the page. `escape` handles both.
 
 use crate::evidence::Origin;
-use crate::report::{CapabilityName, Platform, Report, Verdict};
+use crate::model::{CapabilityName, Platform, Verdict};
+use crate::report::Report;
 use crate::sanitize::for_terminal;
 use std::fmt::Write;
 

@@ -2,7 +2,7 @@
 //! generation found, and the HVM/HAP answers the real pipeline gives.
 
 use super::*;
-use crate::report::Verdict;
+use crate::model::Verdict;
 
 fn ask(query: &str) -> CpuAnswer {
     let knowledge = Knowledge::builtin();

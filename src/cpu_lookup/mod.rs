@@ -7,12 +7,13 @@
 //! pipeline, so the per-target verdicts are the ones a scan would give a
 //! machine whose readings all came from inference.
 
-use super::brand::{self, Pattern};
-use super::generations::{encode_signature, BrandRule, Generation, GenerationKnowledge};
-use super::{Knowledge, Target};
 use crate::evidence::{Origin, SourceRecord, SourceStatus};
 use crate::facts::{Facts, ProcessorSocket, SmbiosFacts};
-use crate::report::{CapState, Capability, Report, TargetVerdicts};
+use crate::knowledge::brand::{self, Pattern};
+use crate::knowledge::generations::{encode_signature, BrandRule, Generation, GenerationKnowledge};
+use crate::knowledge::{Knowledge, Target, Vendor};
+use crate::model::{CapState, Capability};
+use crate::report::{Report, TargetVerdicts};
 use serde::Serialize;
 
 /// A query resolved to a generation.
@@ -279,25 +280,24 @@ fn build_answer(found: &CpuMatch, report: &Report) -> CpuAnswer {
     // VT-x, so it is only as present as VT-x is.
     let ug = match (Answer::of(&caps.hvm), g.unrestricted_guest) {
         (Answer::No, _) => Answer::No,
-        (_, Some(true)) if g.vendor == super::Vendor::Amd => Answer::Unknown,
+        (_, Some(true)) if g.vendor == Vendor::Amd => Answer::Unknown,
         (_, Some(true)) => Answer::Yes,
         (_, Some(false)) => Answer::No,
         (_, None) => Answer::Unknown,
     };
-    let ug_evidence =
-        match (g.vendor, g.unrestricted_guest) {
-            (super::Vendor::Amd, _) => {
-                "AMD-V runs real-mode guest code natively; Xen's unrestricted-guest \
+    let ug_evidence = match (g.vendor, g.unrestricted_guest) {
+        (Vendor::Amd, _) => "AMD-V runs real-mode guest code natively; Xen's unrestricted-guest \
              control is VT-x only"
-                    .to_string()
-            }
-            (_, Some(v)) => format!(
+            .to_string(),
+        (_, Some(v)) => {
+            format!(
             "unrestricted guest: {} (inferred from {}: VMX secondary control, Westmere and later)",
             if v { "yes" } else { "no, real-mode guest code is emulated" },
             g.label()
-        ),
-            (_, None) => format!("unrestricted guest: not known for {}", g.label()),
-        };
+        )
+        }
+        (_, None) => format!("unrestricted guest: not known for {}", g.label()),
+    };
     let features = vec![
         feature("long_mode", "64-bit (x86-64)", &caps.long_mode),
         feature("hvm", "HVM (VT-x / AMD-V)", &caps.hvm),
