@@ -10,6 +10,7 @@ pub mod kmsg;
 pub mod msr;
 pub mod procfs;
 pub mod smbios;
+pub mod system;
 pub mod xen;
 
 use crate::evidence::{Evidence, Origin};
@@ -61,5 +62,6 @@ pub fn collect(options: &CollectOptions) -> Evidence {
     kmsg::collect(&mut evidence, &options.root);
     xen::collect(&mut evidence, &options.root);
     boot::collect(&mut evidence, &options.root);
+    system::collect(&mut evidence, &options.root);
     evidence
 }

@@ -54,5 +54,6 @@ pub fn decode(evidence: &Evidence, knowledge: &Knowledge) -> Facts {
         boot: boot::decode(&evidence.files),
         sources: evidence.sources.clone(),
         decode_notes: notes,
+        system: evidence.system.clone(),
     }
 }

@@ -6,9 +6,11 @@
 
 mod bytes;
 mod source;
+mod system;
 
 pub use bytes::HexBytes;
 pub use source::{SourceRecord, SourceStatus};
+pub use system::SystemReadings;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -51,6 +53,10 @@ pub struct Evidence {
     /// What Xen's own tools said, read in dom0 or imported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub xen: Option<XenRaw>,
+    /// The running system's overview (OS, kernel, host, uptime, memory),
+    /// read on a live scan only. Added without a version bump (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<SystemReadings>,
 }
 
 /// One log as read, bounded: when it was longer than the bound only its

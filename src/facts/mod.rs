@@ -31,7 +31,7 @@ pub use msr::{
 pub use os::{CpuinfoFacts, OsFacts, SysTopology};
 pub use xen::XenFacts;
 
-use crate::evidence::{Origin, SourceRecord};
+use crate::evidence::{Origin, SourceRecord, SystemReadings};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -69,6 +69,8 @@ pub struct Facts {
     /// Problems met while decoding (a truncated table, an odd value), shown
     /// with the source they came from. Never fatal.
     pub decode_notes: Vec<DecodeNote>,
+    /// The running system's own overview, as a live scan read it.
+    pub system: Option<SystemReadings>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -42,14 +42,22 @@ pub enum Area {
     Files,
     KernelLog,
     Xen,
+    System,
 }
 
-const AREAS: [&str; 5] = ["smbios", "dmidecode text", "files", "kernel log", "xen"];
+const AREAS: [&str; 6] = [
+    "smbios",
+    "dmidecode text",
+    "files",
+    "kernel log",
+    "xen",
+    "system overview",
+];
 
 /// Counts per area and kind.
 #[derive(Debug, Default)]
 pub struct Tally {
-    counts: [[usize; 5]; 5],
+    counts: [[usize; 5]; 6],
 }
 
 impl Tally {
@@ -147,6 +155,9 @@ pub fn redact(evidence: &mut Evidence) {
     if let Some(info) = evidence.xen.as_ref().and_then(|x| x.xl_info.as_deref()) {
         text::identifiers_in(info, &mut secrets);
     }
+    if let Some(name) = evidence.system.as_ref().and_then(|s| s.hostname.as_deref()) {
+        secrets.add(name, Kind::Hostname);
+    }
 
     let (known, tally_ref) = (&secrets, &mut tally);
     if let Some(dmidecode) = evidence.dmidecode_text.as_mut() {
@@ -162,6 +173,9 @@ pub fn redact(evidence: &mut Evidence) {
         for value in [&mut xen.xl_info, &mut xen.xl_dmesg].into_iter().flatten() {
             text::scrub(value, known, Area::Xen, tally_ref);
         }
+    }
+    if let Some(name) = evidence.system.as_mut().and_then(|s| s.hostname.as_mut()) {
+        text::scrub(name, known, Area::System, tally_ref);
     }
 
     let lines = tally.lines();

@@ -296,6 +296,28 @@ fn a_kernel_log_loses_uuids_macs_and_its_syslog_host() {
 }
 
 #[test]
+fn the_live_system_overview_loses_its_hostname_everywhere() {
+    let mut evidence = Evidence::new(Origin::Live);
+    evidence.system = Some(crate::evidence::SystemReadings {
+        hostname: Some("gerd-r610".into()),
+        kernel_release: Some("6.1.0-27-amd64".into()),
+        ..Default::default()
+    });
+    evidence.kernel_logs.push(crate::evidence::LogText {
+        source: "/var/log/kern.log".into(),
+        text: "Jan  5 10:00:00 gerd-r610 kernel: Linux version 6.1.0".into(),
+        ..Default::default()
+    });
+    redact(&mut evidence);
+    assert_gone(&["gerd-r610".to_string()], &everything_written(&evidence));
+    let system = evidence.system.as_ref().expect("kept");
+    assert_eq!(system.hostname.as_deref(), Some("XXXXXXXXX"));
+    assert_eq!(system.kernel_release.as_deref(), Some("6.1.0-27-amd64"));
+    let lines = evidence.meta.redacted.join("; ");
+    assert!(lines.contains("system overview: 1 hostname"), "{lines}");
+}
+
+#[test]
 fn identity_files_and_net_addresses_are_overwritten() {
     let mut evidence = Evidence::new(Origin::Live);
     for (path, value) in [

@@ -141,6 +141,14 @@ fn identity(out: &mut String, report: &Report, style: &Style) {
     .collect::<Vec<_>>()
     .join("; ");
     row(out, "Memory", &or_unknown(memory));
+    let system = report
+        .system
+        .overview(|s| for_terminal(s).into_owned())
+        .unwrap_or_else(|| {
+            let reason = report.system.reason.as_deref().unwrap_or("not read");
+            format!("not read ({})", for_terminal(reason))
+        });
+    row(out, "System", &system);
     let env = &report.environment;
     let origin = match env.origin {
         Origin::Live => match env.as_root {

@@ -1,4 +1,7 @@
-use super::{summary, CpuSummary, Environment, MachineSummary, MemorySummary, TargetVerdicts};
+use super::{
+    summary, system, CpuSummary, Environment, MachineSummary, MemorySummary, SystemSummary,
+    TargetVerdicts,
+};
 use crate::assess::Assessment;
 use crate::evidence::SourceRecord;
 use crate::facts::Facts;
@@ -29,6 +32,10 @@ pub struct Report {
     #[serde(default)]
     pub memory: MemorySummary,
     pub environment: Environment,
+    /// The running system's overview (sysinfo) on a live scan; its absence
+    /// says why. Added in schema 1 without a version bump (additive).
+    #[serde(default)]
+    pub system: SystemSummary,
     pub capabilities: Capabilities,
     pub findings: Vec<Finding>,
     pub sources: Vec<SourceRecord>,
@@ -83,6 +90,7 @@ pub fn build(
         cpu: summary::cpu(facts),
         memory: summary::memory(facts),
         environment: summary::environment(facts, &assessment.platform),
+        system: system::system(facts),
         capabilities: assessment.capabilities.clone(),
         findings,
         sources: facts.sources.clone(),

@@ -4,8 +4,10 @@
 
 mod build;
 mod summary;
+mod system;
 mod targets;
 
 pub use build::{build, Report, SCHEMA_VERSION};
 pub use summary::{CpuSummary, Environment, MachineSummary, MemorySummary};
+pub use system::SystemSummary;
 pub use targets::{TargetVerdict, TargetVerdicts};

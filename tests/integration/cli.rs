@@ -161,10 +161,44 @@ fn capture_then_analyze_gives_the_same_json_as_the_live_scan() {
         .output()
         .unwrap();
     assert!(replay.status.success());
+    let live = String::from_utf8(live.stdout).unwrap();
     assert_eq!(
-        String::from_utf8(live.stdout).unwrap(),
+        live,
         String::from_utf8(replay.stdout).unwrap(),
         "analysing the saved evidence must reproduce the live report byte for byte"
+    );
+    // The live system overview is among what the bundle replays.
+    let report: Value = serde_json::from_str(&live).unwrap();
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap();
+    assert_eq!(report["system"]["status"], "ok", "{}", report["system"]);
+    assert_eq!(report["system"]["kernel_release"], kernel.trim());
+    assert!(report["system"]["memory_total_bytes"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn a_root_tree_or_an_import_has_no_system_overview_and_says_why() {
+    let dir = scratch("no-system");
+    let output = xenready()
+        .args(["scan", "--format", "json", "--root"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["system"]["status"], "absent");
+    assert!(report["system"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("not the running system"));
+    assert!(report["system"].get("hostname").is_none());
+    let output = xenready()
+        .args(["scan", "--root"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("System") && text.contains("not read ("),
+        "{text}"
     );
 }
 

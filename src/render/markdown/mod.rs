@@ -178,6 +178,11 @@ fn identity(out: &mut String, report: &Report) {
     .collect::<Vec<_>>()
     .join("; ");
     row(out, "Memory", memory);
+    let system = report.system.overview(escape).unwrap_or_else(|| {
+        let reason = report.system.reason.as_deref().unwrap_or("not read");
+        format!("not read ({})", escape(reason))
+    });
+    row(out, "System", system);
     let env = &report.environment;
     let platform = match env.platform {
         Platform::BareMetal => "bare metal".to_string(),
