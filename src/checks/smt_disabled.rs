@@ -1,4 +1,4 @@
-use super::remedy::firmware as firmware_remedy;
+use super::remedy::{self, firmware as firmware_remedy};
 use super::{Check, Context, Doc, Hit};
 use crate::knowledge::Setting;
 use crate::model::{FirmwareState, OsState, Severity, Silicon};
@@ -12,15 +12,16 @@ pub static CHECK: Check = Check {
                thread counts or hardware-thread characteristic) but the OS sees one thread per \
                core, and says whether firmware or the kernel switched it off.",
         why: "Xen schedules vCPUs on logical CPUs: with hyper-threading off the host has half the \
-              logical CPUs it could have. Dell names the firmware setting \"Logical Processor\", \
-              which is easy to miss. On CPUs affected by L1TF/MDS keeping SMT off can be a \
+              logical CPUs it could have. Each vendor names the firmware setting its own way \
+              (the table below lists them), which makes it easy to miss. On CPUs affected by L1TF/MDS keeping SMT off can be a \
               deliberate mitigation (Xen's `smt=0` does the same), so check before enabling it.",
         evidence: "CPUID topology leaves, SMBIOS type 4, /sys/devices/system/cpu/smt/control and \
                    the per-CPU thread_siblings_list in sysfs, /proc/cpuinfo siblings.",
-        fix: "Enable the firmware's hyper-threading setting (Dell: Processor Settings → Logical \
-              Processor; HPE: Intel Hyperthreading; Supermicro: Hyper-Threading), or remove \
-              `nosmt` from the kernel command line / `smt=0` from Xen's.",
+        fix: "Enable the firmware's hyper-threading setting (the finding names it as this \
+              machine's vendor prints it; the table below lists every vendor), or remove `nosmt` \
+              from the kernel command line / `smt=0` from Xen's.",
     },
+    settings: &[Setting::HyperThreading],
     run,
 };
 
@@ -33,9 +34,11 @@ fn run(context: &Context) -> Vec<Hit> {
     let mut remedy = Vec::new();
     let detail = if smt.firmware == FirmwareState::Disabled {
         remedy.extend(firmware_remedy(context, Setting::HyperThreading));
-        "The CPU has hyper-threading, but firmware hands the OS one thread per core (the setting \
-         Dell calls \"Logical Processor\" is off)."
-            .to_string()
+        format!(
+            "The CPU has hyper-threading, but firmware hands the OS one thread per core: {} is \
+             off.",
+            remedy::setting_name(context, Setting::HyperThreading)
+        )
     } else {
         remedy.push(
             "Remove `nosmt` (or `mitigations=auto,nosmt`) from the kernel command line, and \
