@@ -71,3 +71,116 @@ fn run(context: &Context) -> Vec<Hit> {
         remedy,
     }]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::{bare_metal, run as run_check};
+    use crate::facts::{CpuVendor, CpuinfoFacts, Facts, ProcessorSocket, SmbiosFacts, SystemInfo};
+
+    /// A CPU whose SMBIOS socket has 8 threads for 4 cores while CPUID
+    /// shows one thread per core: firmware switched hyper-threading off.
+    fn smt_off_in_firmware(vendor: CpuVendor, manufacturer: Option<&str>) -> Facts {
+        let mut facts = bare_metal(vendor);
+        if let Some(cpu) = &mut facts.cpu {
+            cpu.topology.threads_per_core = Some(1);
+            // Zen: the first AMD family with SMT.
+            if vendor == CpuVendor::Amd {
+                cpu.family = 0x17;
+            }
+        }
+        facts.os.cpuinfo = Some(CpuinfoFacts {
+            processors: 4,
+            cores_per_package: Some(4),
+            siblings_per_package: Some(4),
+            ..CpuinfoFacts::default()
+        });
+        facts.firmware = Some(SmbiosFacts {
+            system: Some(SystemInfo {
+                manufacturer: manufacturer.map(str::to_string),
+                ..SystemInfo::default()
+            }),
+            processors: vec![ProcessorSocket {
+                socket: Some("CPU1".into()),
+                populated: true,
+                core_count: Some(4),
+                core_enabled: Some(4),
+                thread_count: Some(8),
+                ..ProcessorSocket::default()
+            }],
+            ..SmbiosFacts::default()
+        });
+        facts
+    }
+
+    fn detail(vendor: CpuVendor, manufacturer: Option<&str>) -> String {
+        let hits = run_check(&CHECK, &smt_off_in_firmware(vendor, manufacturer));
+        assert_eq!(hits.len(), 1, "{manufacturer:?}");
+        hits[0].detail.clone()
+    }
+
+    #[test]
+    fn the_detail_names_the_setting_as_the_machines_vendor_prints_it() {
+        use CpuVendor::{Amd, Intel};
+        for (cpu, manufacturer, name) in [
+            (
+                Intel,
+                "Dell Inc.",
+                "the setting Dell calls \"Logical Processor\" is off",
+            ),
+            (
+                Intel,
+                "HPE",
+                "the setting HPE calls \"Intel(R) Hyperthreading\" is off",
+            ),
+            (
+                Intel,
+                "Supermicro",
+                "the setting Supermicro calls \"Hyper-Threading [ALL]\" is off",
+            ),
+            (
+                Amd,
+                "Supermicro",
+                "the setting Supermicro calls \"SMT Control\" is off",
+            ),
+            (
+                Intel,
+                "LENOVO",
+                "the setting Lenovo calls \"Hyper-Threading\" (name unconfirmed) is off",
+            ),
+            (
+                Intel,
+                "Cisco Systems Inc",
+                "the setting Cisco UCS calls \"Intel HyperThreading Tech\" is off",
+            ),
+        ] {
+            let detail = detail(cpu, Some(manufacturer));
+            assert!(
+                detail.ends_with(&format!("one thread per core: {name}.")),
+                "{detail}"
+            );
+            if manufacturer != "Dell Inc." {
+                assert!(!detail.contains("Dell"), "{detail}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_unknown_vendor_gets_a_generic_wording_and_the_known_names() {
+        for manufacturer in [Some("Micro-Star International Co., Ltd."), None] {
+            let detail = detail(CpuVendor::Intel, manufacturer);
+            assert!(
+                detail.contains(
+                    "the firmware's Hyper-threading (SMT) setting (names server vendors use: "
+                ),
+                "{detail}"
+            );
+            for known in [
+                "\"Logical Processor\" (Dell)",
+                "\"Intel(R) Hyperthreading\" (HPE)",
+            ] {
+                assert!(detail.contains(known), "{detail}");
+            }
+        }
+    }
+}
