@@ -86,6 +86,23 @@ impl FirmwareKnowledge {
         for s in &self.sources {
             let _ = writeln!(out, "- `{}`: {} ({})", s.id, s.title, s.location);
         }
+        out.push_str(
+            "\n## Hardware event logs by vendor\n\nThe NMI, memory-error and machine-check \
+             findings send the reader to the management controller's log by this name.\n\n\
+             | vendor | event log | source |\n|---|---|---|\n",
+        );
+        for v in &self.vendors {
+            let log = &v.event_log;
+            let mark = if log.confirmed { "" } else { NAME_UNCONFIRMED };
+            let source = log.source.as_deref().unwrap_or("none (lead)");
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                cell(&v.name),
+                cell(&format!("{}{mark}", log.name)),
+                cell(source)
+            );
+        }
         out
     }
 

@@ -320,6 +320,12 @@ fn the_event_log_is_named_as_the_machines_vendor_calls_it() {
         fw.event_log_phrase(Some("Cisco Systems, Inc.")),
         "`ipmitool sel elist` or the CIMC system event log (SEL) (name unconfirmed)"
     );
+    let docs = fw.markdown_sources();
+    assert!(
+        docs.contains("| Dell | iDRAC Lifecycle Log | dell-idrac-lifecycle-log |"),
+        "{docs}"
+    );
+    assert!(docs.contains("| Fujitsu | iRMC system event log (name unconfirmed) | none (lead) |"));
     let unknown = fw.event_log_phrase(None);
     assert_eq!(
         unknown,
