@@ -83,7 +83,7 @@ fn from_misc_enable(facts: &Facts, vendor: CpuVendor, j: &mut Judgement) {
         );
         j.observe_firmware(
             FirmwareState::Disabled,
-            "firmware hides NX from CPUID (\"Execute Disable\" off in setup)",
+            "firmware hides NX from CPUID (its no-execute setting is off in setup)",
         );
     } else if vendor == CpuVendor::Intel {
         j.observe_silicon(

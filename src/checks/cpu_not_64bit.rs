@@ -14,6 +14,7 @@ pub static CHECK: Check = Check {
         fix: "None in software or firmware: the processor has to be replaced by an x86-64 one \
               (for old servers, often a different server).",
     },
+    settings: &[],
     run,
 };
 

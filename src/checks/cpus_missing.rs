@@ -17,9 +17,11 @@ pub static CHECK: Check = Check {
         evidence:
             "SMBIOS type 4, CPUID topology, /sys/devices/system/cpu/{online,present,possible}, \
                    /proc/cmdline.",
-        fix: "Enable the disabled cores/sockets in firmware (\"Number of Cores\", socket enable), \
-              remove `maxcpus=`/`nr_cpus=` from the boot line, bring offline CPUs online.",
+        fix: "Enable the disabled cores/sockets in firmware (the finding names the cores setting \
+              as this machine's vendor prints it; the table below lists every vendor), remove \
+              `maxcpus=`/`nr_cpus=` from the boot line, bring offline CPUs online.",
     },
+    settings: &[Setting::Cores],
     run,
 };
 

@@ -24,6 +24,7 @@ pub static CHECK: Check = Check {
         fix: "Fit a disk of at least the target's minimum, or create a virtual disk (array) on \
               the RAID controller so that the OS sees one; a USB stick is no install target.",
     },
+    settings: &[],
     run,
 };
 

@@ -19,6 +19,7 @@ pub static CHECK: Check = Check {
         fix: "None in firmware: EPT arrived with Nehalem (Xeon 5500), NPT with K10 (Opteron \
               23xx). Replace the CPU, or accept shadow paging.",
     },
+    settings: &[],
     run,
 };
 

@@ -16,11 +16,12 @@ pub static CHECK: Check = Check {
               looks unfit when one firmware setting fixes it.",
         evidence: "Raw CPUID for the silicon; /proc/cpuinfo with the kernel release; MSRs and the \
                    kernel log where read.",
-        fix: "Enable the processor's virtualization setting in firmware setup (Intel \
-              Virtualization Technology / SVM Mode), save, then power the machine off completely: \
-              the feature-control MSR stays locked until a power cycle. The finding names the \
-              setting as this machine's vendor prints it; the table below lists every vendor.",
+        fix: "Enable the processor's virtualization setting in firmware setup, save, then power \
+              the machine off completely: the feature-control MSR stays locked until a power \
+              cycle. The finding names the setting as this machine's vendor prints it; the table \
+              below lists every vendor.",
     },
+    settings: &[Setting::Virtualization],
     run,
 };
 
@@ -29,12 +30,7 @@ fn run(context: &Context) -> Vec<Hit> {
     if capability.state != CapState::DisabledInFirmware {
         return Vec::new();
     }
-    let mut remedy = firmware_remedy(context, Setting::Virtualization);
-    remedy.push(
-        "If the setting is enabled already, disable Intel TXT or update the firmware: some \
-         firmware locks VMX off when TXT is configured."
-            .into(),
-    );
+    let remedy = firmware_remedy(context, Setting::Virtualization);
     vec![Hit {
         detail: "The CPU implements hardware virtualization, but firmware has switched it off, so \
                  Xen can run only PV guests until it is enabled."

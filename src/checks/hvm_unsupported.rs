@@ -18,6 +18,7 @@ pub static CHECK: Check = Check {
             "None in firmware: the processor lacks the feature. Use PV guests only, or a CPU of a \
               generation (and SKU) with VT-x/AMD-V.",
     },
+    settings: &[],
     run,
 };
 

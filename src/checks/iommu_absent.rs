@@ -1,4 +1,6 @@
+use super::remedy::firmware as firmware_remedy;
 use super::{Check, Context, Doc, Hit};
+use crate::knowledge::Setting;
 use crate::model::{CapState, Severity};
 
 pub static CHECK: Check = Check {
@@ -14,11 +16,12 @@ pub static CHECK: Check = Check {
               VT-d/AMD-Vi is enabled in setup, so its absence means one of the two.",
         evidence: "The list of ACPI tables: /sys/firmware/acpi/tables (readable without root), \
                    or imported with --acpi.",
-        fix: "Enable Intel VT-d (\"Intel Virtualization Technology for Directed I/O\", often \
-              under Chipset / North Bridge / IIO) or AMD-Vi (\"IOMMU\") in firmware setup if it \
-              offers the option, then power-cycle. Without such an option the platform has no \
-              IOMMU: plan without passthrough.",
+        fix: "Enable Intel VT-d or AMD-Vi in firmware setup if it offers the option (the finding \
+              names the setting as this machine's vendor prints it; the table below lists every \
+              vendor), then restart. Without such an option the platform has no IOMMU: plan \
+              without passthrough.",
     },
+    settings: &[Setting::Iommu],
     run,
 };
 
@@ -27,22 +30,22 @@ fn run(context: &Context) -> Vec<Hit> {
     if capability.state != CapState::Unsupported {
         return Vec::new();
     }
+    let mut remedy = firmware_remedy(context, Setting::Iommu);
+    remedy.extend([
+        "Then run xenready again: with the IOMMU enabled, firmware publishes the DMAR (Intel) or \
+         IVRS (AMD) table."
+            .into(),
+        "If setup offers no such option, the platform lacks an IOMMU: no setting adds one. Xen \
+         runs, without passthrough."
+            .into(),
+    ]);
     vec![Hit {
         detail: "Firmware publishes no DMAR or IVRS table, so Xen finds no IOMMU: no PCI \
                  passthrough to guests and no PVH dom0. Either the chipset lacks an IOMMU or \
                  firmware has VT-d/AMD-Vi disabled."
             .into(),
         evidence: capability.evidence.clone(),
-        remedy: vec![
-            "Look in firmware setup for Intel VT-d (\"Intel Virtualization Technology for \
-             Directed I/O\", usually under Chipset, North Bridge or IIO configuration) or, on \
-             AMD, \"IOMMU\" / \"AMD-Vi\". Enable it, save, power-cycle and run xenready again: \
-             the DMAR/IVRS table appears."
-                .into(),
-            "If setup offers no such option, the platform lacks an IOMMU: no setting adds one. \
-             Xen runs, without passthrough."
-                .into(),
-        ],
+        remedy,
     }]
 }
 

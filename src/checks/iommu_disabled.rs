@@ -19,6 +19,7 @@ pub static CHECK: Check = Check {
               GRUB_CMDLINE_XEN_DEFAULT or the `append /boot/xen.gz` line of extlinux.conf) and \
               reboot. A chipset erratum cannot be fixed by a setting.",
     },
+    settings: &[],
     run,
 };
 

@@ -19,6 +19,7 @@ pub static CHECK: Check = Check {
         fix: "Update the system firmware: the tables are built by it and vendors fix them in \
               updates. Until then, do not rely on PCI passthrough on this machine.",
     },
+    settings: &[],
     run,
 };
 

@@ -18,6 +18,7 @@ pub static CHECK: Check = Check {
               fixed I/O hub microcode). If the chipset revision itself is affected, keep \
               passthrough to trusted guests and leave `iommu=required` off Xen's command line.",
     },
+    settings: &[],
     run,
 };
 

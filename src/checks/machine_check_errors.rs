@@ -1,4 +1,4 @@
-use super::{log_lines, Check, Context, Doc, Hit};
+use super::{log_lines, remedy, Check, Context, Doc, Hit};
 use crate::model::Severity;
 
 pub static CHECK: Check = Check {
@@ -16,6 +16,7 @@ pub static CHECK: Check = Check {
               event log, update the system firmware and CPU microcode, and replace the part \
               they name.",
     },
+    settings: &[],
     run,
 };
 
@@ -41,9 +42,10 @@ fn run(context: &Context) -> Vec<Hit> {
             "Decode the events: `mcelog --client` or `ras-mc-ctl --errors` (rasdaemon) name \
              the bank and, for memory, the DIMM."
                 .into(),
-            "Read the system event log (`ipmitool sel elist`, iDRAC, iLO IML) and update the \
-             system firmware and CPU microcode."
-                .into(),
+            format!(
+                "Update the system firmware and CPU microcode, and read the system event log: {}.",
+                remedy::event_log(context)
+            ),
             "Replace the part the errors point to before the host carries guests.".into(),
         ],
     }]

@@ -19,6 +19,7 @@ pub static CHECK: Check = Check {
         fix: "Install more memory (check the populated slots in this report's evidence for free \
               ones).",
     },
+    settings: &[],
     run,
 };
 

@@ -1,16 +1,15 @@
 //! What the two EDAC checks share.
 
-use super::log_lines;
-use super::Hit;
-use crate::facts::{Facts, LogEvent};
+use super::{log_lines, remedy, Context, Hit};
+use crate::facts::LogEvent;
 
 /// Total errors the lines state; a line without a number is one error.
 pub fn total(events: &[&LogEvent]) -> u64 {
     events.iter().map(|e| e.count.unwrap_or(1)).sum()
 }
 
-pub fn hit(facts: &Facts, id: &str, kind: &str, consequence: &str) -> Vec<Hit> {
-    let events = log_lines::events(facts, &[id]);
+pub fn hit(context: &Context, id: &str, kind: &str, consequence: &str) -> Vec<Hit> {
+    let events = log_lines::events(context.facts, &[id]);
     let (Some(first), Some(last)) = (events.first(), events.last()) else {
         return Vec::new();
     };
@@ -31,9 +30,10 @@ pub fn hit(facts: &Facts, id: &str, kind: &str, consequence: &str) -> Vec<Hit> {
                 .into(),
             "Reseat or replace that DIMM, then run a memory test (memtest86+, several passes)."
                 .into(),
-            "Read the system event log (`ipmitool sel elist`, iDRAC, iLO IML), which records \
-             the failing DIMM too."
-                .into(),
+            format!(
+                "Read the system event log, which records the failing DIMM too: {}.",
+                remedy::event_log(context)
+            ),
         ],
     }]
 }

@@ -14,12 +14,13 @@ pub static CHECK: Check = Check {
         fix: "Watch the counts; when they keep rising, replace the DIMM the lines name \
               (`edac-util -v`, `ras-mc-ctl --error-count`, the system event log).",
     },
+    settings: &[],
     run,
 };
 
 fn run(context: &Context) -> Vec<Hit> {
     memory_errors::hit(
-        context.facts,
+        context,
         "edac-ce",
         "corrected",
         "ECC repaired them; a DIMM that keeps producing them is likely to fail.",

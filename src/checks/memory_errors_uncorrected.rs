@@ -14,12 +14,13 @@ pub static CHECK: Check = Check {
         fix: "Find the DIMM (the line's label, `edac-util -v`, `ras-mc-ctl --error-count`, the \
               system event log), replace it, and run a memory test before using the host.",
     },
+    settings: &[],
     run,
 };
 
 fn run(context: &Context) -> Vec<Hit> {
     memory_errors::hit(
-        context.facts,
+        context,
         "edac-ue",
         "uncorrected",
         "Data was lost; under Xen such an error crashes a guest, dom0 or the whole host.",

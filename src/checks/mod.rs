@@ -46,7 +46,7 @@ pub(crate) mod testing;
 
 use crate::assess::Assessment;
 use crate::facts::Facts;
-use crate::knowledge::{Knowledge, Target};
+use crate::knowledge::{Knowledge, Setting, Target};
 use crate::model::{Finding, Severity};
 
 /// Everything a check may read.
@@ -82,6 +82,9 @@ pub struct Check {
     pub severity: Severity,
     pub title: &'static str,
     pub doc: Doc,
+    /// The firmware settings its advice names: `xenready explain` prints
+    /// their vendor tables, and `remedy::firmware` is called for no other.
+    pub settings: &'static [Setting],
     pub run: fn(&Context) -> Vec<Hit>,
 }
 

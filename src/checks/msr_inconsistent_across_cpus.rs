@@ -21,6 +21,7 @@ pub static CHECK: Check = Check {
               (these MSRs stay locked until a reset). Loading firmware defaults and setting the \
               virtualization options again can help.",
     },
+    settings: &[],
     run,
 };
 

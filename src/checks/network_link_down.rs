@@ -17,6 +17,7 @@ pub static CHECK: Check = Check {
         fix: "Cable a port to a live switch port and check the link lights; to test a port the \
               probe system left down, bring it up (`ip link set eth0 up`) and read its carrier.",
     },
+    settings: &[],
     run,
 };
 

@@ -3,6 +3,7 @@
 //! the hardware to look at).
 
 use super::xen_cmdline::{self, Cmdline, Place};
+use super::{remedy, Context};
 use crate::facts::Facts;
 use crate::knowledge::XenBootOptions;
 
@@ -163,7 +164,7 @@ fn grub_defaults_remedy(facts: &Facts, value: &str, alternative: &str) -> String
 }
 
 /// Where an NMI comes from and how to find the part.
-pub fn hardware_remedies() -> Vec<String> {
+pub fn hardware_remedies(context: &Context) -> Vec<String> {
     vec![
         "Test the memory: memtest86+ (or the vendor's diagnostics) for several passes; a \
          parity or SERR NMI is often a failing DIMM."
@@ -171,10 +172,10 @@ pub fn hardware_remedies() -> Vec<String> {
         "Check the PCI/PCIe cards: reseat them, remove those not needed, update their \
          firmware and the system firmware; SERR and IOCHK NMIs are raised on the bus."
             .into(),
-        "Read the system event log, which usually names the part: `ipmitool sel elist`, the \
-         iDRAC / Lifecycle Controller log on Dell PowerEdge, the Integrated Management Log \
-         (IML) in iLO on HPE ProLiant."
-            .into(),
+        format!(
+            "Read the system event log, which usually names the part: {}.",
+            remedy::event_log(context)
+        ),
     ]
 }
 

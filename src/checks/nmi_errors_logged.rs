@@ -23,8 +23,10 @@ pub static CHECK: Check = Check {
                    remedy.",
         fix: "Put `nmi=dom0` on Xen's line in the bootloader configuration (or `nmi=ignore` \
               once the hardware is ruled out), and look for the source: a memory test, the \
-              PCI cards, the system event log (`ipmitool sel elist`, iDRAC, iLO IML).",
+              PCI cards, the system event log (`ipmitool sel elist`, or the management \
+              controller's own log, which the finding names for this machine's vendor).",
     },
+    settings: &[],
     run,
 };
 
@@ -87,7 +89,7 @@ fn run(context: &Context) -> Vec<Hit> {
                 .into(),
         );
     }
-    remedy.extend(nmi::hardware_remedies());
+    remedy.extend(nmi::hardware_remedies(context));
     vec![Hit {
         detail,
         evidence: log_lines::quote(&events),

@@ -1,5 +1,5 @@
-use super::nmi;
 use super::{log_lines, Check, Context, Doc, Hit};
+use super::{nmi, remedy};
 use crate::model::Severity;
 
 pub static CHECK: Check = Check {
@@ -21,6 +21,7 @@ pub static CHECK: Check = Check {
               kernel.unknown_nmi_panic and kernel.panic_on_io_nmi; find the failing part in \
               the system event log, with a memory test, by checking the PCI cards.",
     },
+    settings: &[],
     run,
 };
 
@@ -47,14 +48,15 @@ fn run(context: &Context) -> Vec<Hit> {
     );
     let mut remedy = nmi::xen_line_remedies(context.facts, &context.knowledge.xen_boot_options);
     if linux > 0 {
-        remedy.push(
+        remedy.push(format!(
             "Under Linux, see which sysctl turned the NMI into a panic: `sysctl \
              kernel.panic_on_unrecovered_nmi kernel.unknown_nmi_panic kernel.panic_on_io_nmi`; \
-             with HPE's hpwdt the panic is deliberate and the iLO IML names the reason."
-                .into(),
-        );
+             with HPE's hpwdt watchdog the panic is deliberate and the event log names the \
+             reason: {}.",
+            remedy::event_log(context)
+        ));
     }
-    remedy.extend(nmi::hardware_remedies());
+    remedy.extend(nmi::hardware_remedies(context));
     vec![Hit {
         detail,
         evidence: log_lines::quote(&events),

@@ -17,6 +17,7 @@ pub static CHECK: Check = Check {
               LAN), fit a supported card, or check `lspci` for an Ethernet controller the \
               kernel has no driver for.",
     },
+    settings: &[],
     run,
 };
 

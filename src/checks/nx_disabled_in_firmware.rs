@@ -1,4 +1,6 @@
+use super::remedy::firmware as firmware_remedy;
 use super::{Check, Context, Doc, Hit};
+use crate::knowledge::Setting;
 use crate::model::{CapState, Severity};
 
 pub static CHECK: Check = Check {
@@ -13,10 +15,11 @@ pub static CHECK: Check = Check {
               protection. One firmware setting gives it back.",
         evidence: "CPUID leaf 0x80000001 and MSR 0x1A0 of CPU 0 (a root scan with the msr module, \
                    or the MSR lines of an AIDA64 dump).",
-        fix: "Enable \"Execute Disable Bit\" (Intel, Supermicro), \"No-Execute Memory \
-              Protection\" (HPE) or the equivalent processor setting in firmware setup, then \
-              power-cycle the machine.",
+        fix: "Enable the processor's no-execute setting in firmware setup and restart. The \
+              finding names the setting as this machine's vendor prints it; the table below lists \
+              every vendor.",
     },
+    settings: &[Setting::Nx],
     run,
 };
 
@@ -31,14 +34,7 @@ fn run(context: &Context) -> Vec<Hit> {
                  require NX will not boot."
             .into(),
         evidence: capability.evidence.clone(),
-        remedy: vec![
-            "Enter the firmware setup and enable the processor's Execute Disable setting \
-             (\"Execute Disable Bit\", \"XD\", HPE: \"No-Execute Memory Protection\")."
-                .into(),
-            "Save, then power the machine off and on again so every CPU starts with the new \
-             setting."
-                .into(),
-        ],
+        remedy: firmware_remedy(context, Setting::Nx),
     }]
 }
 

@@ -17,6 +17,7 @@ pub static CHECK: Check = Check {
         fix: "Enable \"Execute Disable\" / \"No-Execute Memory Protection\" in firmware setup. If \
               the option does not exist, the CPU lacks NX.",
     },
+    settings: &[Setting::Nx],
     run,
 };
 

@@ -1,20 +1,47 @@
 //! Firmware remedies in the machine's own vendor's words, for checks whose
-//! fix is a firmware setting.
+//! fix is a firmware setting or whose evidence is in the management
+//! controller's event log.
 
 use super::Context;
 use crate::facts::{CpuVendor, Facts};
-use crate::knowledge::{CpuFamily, Setting};
+use crate::knowledge::{CpuFamily, Setting, Vendor};
 
 /// Remedy lines for changing `setting` on this machine: the vendor comes
 /// from the SMBIOS system (or, failing that, baseboard) manufacturer, the
 /// Intel/AMD variant from CPUID or SMBIOS.
 pub fn firmware(context: &Context, setting: Setting) -> Vec<String> {
-    let facts = context.facts;
+    context
+        .knowledge
+        .firmware
+        .advice(setting, manufacturer(context), cpu_family(context.facts))
+}
+
+/// `setting` as a noun phrase for a finding's detail: "the setting Dell
+/// calls "Logical Processor"", or a generic wording with the names server
+/// vendors use when the machine's vendor is not known.
+pub fn setting_name(context: &Context, setting: Setting) -> String {
+    context.knowledge.firmware.setting_phrase(
+        setting,
+        manufacturer(context),
+        cpu_family(context.facts),
+    )
+}
+
+/// Where this machine's hardware event log is read, to end a sentence:
+/// "`ipmitool sel elist` or the iDRAC Lifecycle Log".
+pub fn event_log(context: &Context) -> String {
+    context
+        .knowledge
+        .firmware
+        .event_log_phrase(manufacturer(context))
+}
+
+/// The first SMBIOS manufacturer string that names a known server vendor.
+fn manufacturer<'a>(context: &Context<'a>) -> Option<&'a str> {
     let firmware = &context.knowledge.firmware;
-    let manufacturer = manufacturers(facts)
+    manufacturers(context.facts)
         .into_iter()
-        .find(|m| firmware.vendor_for(m).is_some());
-    firmware.advice(setting, manufacturer, cpu_family(facts))
+        .find(|m| firmware.vendor_for(m).is_some())
 }
 
 fn manufacturers(facts: &Facts) -> Vec<&str> {
@@ -48,19 +75,11 @@ pub fn cpu_family(facts: &Facts) -> Option<CpuFamily> {
         .processors
         .iter()
         .find(|p| p.populated)?;
-    let text = format!(
-        "{} {}",
-        socket.manufacturer.as_deref().unwrap_or_default(),
-        socket.version.as_deref().unwrap_or_default()
-    )
-    .to_ascii_lowercase();
-    if text.contains("intel") {
-        Some(CpuFamily::Intel)
-    } else if text.contains("amd") || text.contains("advanced micro devices") {
-        Some(CpuFamily::Amd)
-    } else {
-        None
-    }
+    [socket.manufacturer.as_deref(), socket.version.as_deref()]
+        .into_iter()
+        .flatten()
+        .find_map(Vendor::from_text)
+        .and_then(CpuFamily::of)
 }
 
 #[cfg(test)]

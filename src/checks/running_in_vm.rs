@@ -17,6 +17,7 @@ pub static CHECK: Check = Check {
         fix: "Run xenready on the physical machine (boot the xenready USB stick or any live \
               Linux). For nested Xen, expose VT-x/AMD-V to this VM in the outer hypervisor.",
     },
+    settings: &[],
     run,
 };
 

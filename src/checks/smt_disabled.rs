@@ -1,4 +1,4 @@
-use super::remedy::firmware as firmware_remedy;
+use super::remedy::{self, firmware as firmware_remedy};
 use super::{Check, Context, Doc, Hit};
 use crate::knowledge::Setting;
 use crate::model::{FirmwareState, OsState, Severity, Silicon};
@@ -12,15 +12,16 @@ pub static CHECK: Check = Check {
                thread counts or hardware-thread characteristic) but the OS sees one thread per \
                core, and says whether firmware or the kernel switched it off.",
         why: "Xen schedules vCPUs on logical CPUs: with hyper-threading off the host has half the \
-              logical CPUs it could have. Dell names the firmware setting \"Logical Processor\", \
-              which is easy to miss. On CPUs affected by L1TF/MDS keeping SMT off can be a \
+              logical CPUs it could have. Each vendor names the firmware setting its own way \
+              (the table below lists them), which makes it easy to miss. On CPUs affected by L1TF/MDS keeping SMT off can be a \
               deliberate mitigation (Xen's `smt=0` does the same), so check before enabling it.",
         evidence: "CPUID topology leaves, SMBIOS type 4, /sys/devices/system/cpu/smt/control and \
                    the per-CPU thread_siblings_list in sysfs, /proc/cpuinfo siblings.",
-        fix: "Enable the firmware's hyper-threading setting (Dell: Processor Settings → Logical \
-              Processor; HPE: Intel Hyperthreading; Supermicro: Hyper-Threading), or remove \
-              `nosmt` from the kernel command line / `smt=0` from Xen's.",
+        fix: "Enable the firmware's hyper-threading setting (the finding names it as this \
+              machine's vendor prints it; the table below lists every vendor), or remove `nosmt` \
+              from the kernel command line / `smt=0` from Xen's.",
     },
+    settings: &[Setting::HyperThreading],
     run,
 };
 
@@ -33,9 +34,11 @@ fn run(context: &Context) -> Vec<Hit> {
     let mut remedy = Vec::new();
     let detail = if smt.firmware == FirmwareState::Disabled {
         remedy.extend(firmware_remedy(context, Setting::HyperThreading));
-        "The CPU has hyper-threading, but firmware hands the OS one thread per core (the setting \
-         Dell calls \"Logical Processor\" is off)."
-            .to_string()
+        format!(
+            "The CPU has hyper-threading, but firmware hands the OS one thread per core: {} is \
+             off.",
+            remedy::setting_name(context, Setting::HyperThreading)
+        )
     } else {
         remedy.push(
             "Remove `nosmt` (or `mitigations=auto,nosmt`) from the kernel command line, and \
@@ -67,4 +70,117 @@ fn run(context: &Context) -> Vec<Hit> {
         evidence: smt.evidence.clone(),
         remedy,
     }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::{bare_metal, run as run_check};
+    use crate::facts::{CpuVendor, CpuinfoFacts, Facts, ProcessorSocket, SmbiosFacts, SystemInfo};
+
+    /// A CPU whose SMBIOS socket has 8 threads for 4 cores while CPUID
+    /// shows one thread per core: firmware switched hyper-threading off.
+    fn smt_off_in_firmware(vendor: CpuVendor, manufacturer: Option<&str>) -> Facts {
+        let mut facts = bare_metal(vendor);
+        if let Some(cpu) = &mut facts.cpu {
+            cpu.topology.threads_per_core = Some(1);
+            // Zen: the first AMD family with SMT.
+            if vendor == CpuVendor::Amd {
+                cpu.family = 0x17;
+            }
+        }
+        facts.os.cpuinfo = Some(CpuinfoFacts {
+            processors: 4,
+            cores_per_package: Some(4),
+            siblings_per_package: Some(4),
+            ..CpuinfoFacts::default()
+        });
+        facts.firmware = Some(SmbiosFacts {
+            system: Some(SystemInfo {
+                manufacturer: manufacturer.map(str::to_string),
+                ..SystemInfo::default()
+            }),
+            processors: vec![ProcessorSocket {
+                socket: Some("CPU1".into()),
+                populated: true,
+                core_count: Some(4),
+                core_enabled: Some(4),
+                thread_count: Some(8),
+                ..ProcessorSocket::default()
+            }],
+            ..SmbiosFacts::default()
+        });
+        facts
+    }
+
+    fn detail(vendor: CpuVendor, manufacturer: Option<&str>) -> String {
+        let hits = run_check(&CHECK, &smt_off_in_firmware(vendor, manufacturer));
+        assert_eq!(hits.len(), 1, "{manufacturer:?}");
+        hits[0].detail.clone()
+    }
+
+    #[test]
+    fn the_detail_names_the_setting_as_the_machines_vendor_prints_it() {
+        use CpuVendor::{Amd, Intel};
+        for (cpu, manufacturer, name) in [
+            (
+                Intel,
+                "Dell Inc.",
+                "the setting Dell calls \"Logical Processor\" is off",
+            ),
+            (
+                Intel,
+                "HPE",
+                "the setting HPE calls \"Intel(R) Hyperthreading\" is off",
+            ),
+            (
+                Intel,
+                "Supermicro",
+                "the setting Supermicro calls \"Hyper-Threading [ALL]\" is off",
+            ),
+            (
+                Amd,
+                "Supermicro",
+                "the setting Supermicro calls \"SMT Control\" is off",
+            ),
+            (
+                Intel,
+                "LENOVO",
+                "the setting Lenovo calls \"Hyper-Threading\" (name unconfirmed) is off",
+            ),
+            (
+                Intel,
+                "Cisco Systems Inc",
+                "the setting Cisco UCS calls \"Intel HyperThreading Tech\" is off",
+            ),
+        ] {
+            let detail = detail(cpu, Some(manufacturer));
+            assert!(
+                detail.ends_with(&format!("one thread per core: {name}.")),
+                "{detail}"
+            );
+            if manufacturer != "Dell Inc." {
+                assert!(!detail.contains("Dell"), "{detail}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_unknown_vendor_gets_a_generic_wording_and_the_known_names() {
+        for manufacturer in [Some("Micro-Star International Co., Ltd."), None] {
+            let detail = detail(CpuVendor::Intel, manufacturer);
+            assert!(
+                detail.contains(
+                    "the firmware's Hyper-threading (SMT) setting (names server vendors use: "
+                ),
+                "{detail}"
+            );
+            for known in [
+                "\"Logical Processor\" (Dell)",
+                "\"Intel(R) Hyperthreading\" (HPE)",
+            ] {
+                assert!(detail.contains(known), "{detail}");
+            }
+        }
+    }
 }

@@ -20,6 +20,7 @@ pub static CHECK: Check = Check {
         fix: "Nothing to set: it is a property of the CPU generation. Accept slower guest boots, \
               or use a Westmere or later CPU.",
     },
+    settings: &[],
     run,
 };
 

@@ -21,6 +21,7 @@ pub static CHECK: Check = Check {
         fix: "Correct the spelling on the line the finding names (the remedy gives the \
               corrected line), or remove the option.",
     },
+    settings: &[],
     run,
 };
 

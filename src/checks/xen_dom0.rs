@@ -16,6 +16,7 @@ pub static CHECK: Check = Check {
             "Nothing to fix. To judge the bare hardware without Xen in the way, boot the xenready \
               USB stick on the machine instead.",
     },
+    settings: &[],
     run,
 };
 

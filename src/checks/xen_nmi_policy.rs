@@ -20,6 +20,7 @@ pub static CHECK: Check = Check {
         fix: "Edit the line the finding names so that it carries `nmi=dom0` (or `nmi=ignore` \
               once the hardware is ruled out); the remedy gives the exact new line.",
     },
+    settings: &[],
     run,
 };
 

@@ -26,7 +26,7 @@ pub fn explain(id: &str) -> Result<String, UsageError> {
     for (heading, text) in sections(check) {
         let _ = writeln!(out, "{heading}\n    {text}\n");
     }
-    if let Some(table) = Knowledge::builtin().firmware.text_table(check.id) {
+    if let Some(table) = Knowledge::builtin().firmware.text_table(check.settings) {
         out.push_str(&table);
     }
     Ok(out)
@@ -76,7 +76,7 @@ pub fn list(format: ListFormat) -> String {
                 for (heading, text) in sections(check) {
                     let _ = writeln!(out, "### {heading}\n\n{text}\n");
                 }
-                if let Some(table) = firmware.markdown_table(check.id) {
+                if let Some(table) = firmware.markdown_table(check.settings) {
                     out.push_str(&table);
                 }
             }
@@ -94,11 +94,7 @@ pub fn list(format: ListFormat) -> String {
                         "why": c.doc.why,
                         "evidence": c.doc.evidence,
                         "fix": c.doc.fix,
-                        "firmware_settings": Knowledge::builtin()
-                            .firmware
-                            .settings_for_check(c.id)
-                            .map(|s| s.id)
-                            .collect::<Vec<_>>(),
+                        "firmware_settings": c.settings,
                     })
                 })
                 .collect();

@@ -4,6 +4,7 @@
 //! a reader never takes a lead for a fact.
 
 use super::{FirmwareKnowledge, Setting, SettingInfo, Vendor, VendorSetting};
+use crate::knowledge::generations::Vendor as CpuVendor;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -21,11 +22,21 @@ pub enum CpuFamily {
 }
 
 impl CpuFamily {
-    fn label(self) -> &'static str {
+    pub(super) fn label(self) -> &'static str {
         match self {
             CpuFamily::Intel => "Intel",
             CpuFamily::Amd => "AMD",
             CpuFamily::Any => "any CPU",
+        }
+    }
+
+    /// The family whose setting names a CPU of this maker uses: VIA has no
+    /// rows of its own.
+    pub fn of(vendor: CpuVendor) -> Option<CpuFamily> {
+        match vendor {
+            CpuVendor::Intel => Some(CpuFamily::Intel),
+            CpuVendor::Amd => Some(CpuFamily::Amd),
+            CpuVendor::Centaur => None,
         }
     }
 
@@ -74,6 +85,12 @@ impl FirmwareKnowledge {
                 RESTART
             }
             .to_string(),
+        );
+        lines.extend(
+            info.hints
+                .iter()
+                .filter(|h| h.cpu.applies_to(cpu))
+                .map(|h| h.text.clone()),
         );
         lines
     }
@@ -136,7 +153,7 @@ impl FirmwareKnowledge {
 
     /// "Names server vendors use: ..." — the confirmed names, or, when no
     /// vendor's name is confirmed, the leads marked as such.
-    fn usual_names(&self, setting: Setting, cpu: Option<CpuFamily>) -> Option<String> {
+    pub(super) fn usual_names(&self, setting: Setting, cpu: Option<CpuFamily>) -> Option<String> {
         let rows: Vec<(&Vendor, &VendorSetting)> = self
             .vendors
             .iter()

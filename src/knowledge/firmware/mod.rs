@@ -7,6 +7,8 @@
 //! source stay marked unconfirmed all the way to the output.
 
 mod advice;
+mod event_log;
+mod names;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -88,8 +90,19 @@ pub struct SettingInfo {
     /// The change takes effect only after the power is cut.
     pub power_cycle: bool,
     pub power_cycle_source: Option<String>,
-    /// Checks whose advice names this setting.
-    pub checks: Vec<String>,
+    /// Lines after the advice, for causes the setting alone does not cover.
+    #[serde(default, rename = "hint")]
+    pub hints: Vec<Hint>,
+}
+
+/// A line of advice that applies to one processor family's machines only
+/// (Intel TXT can lock VT-x off; AMD machines have no TXT).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hint {
+    #[serde(default)]
+    pub cpu: CpuFamily,
+    pub text: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,6 +127,8 @@ pub struct Vendor {
     /// A vendor whose rows apply where this one has neither rows nor an
     /// `absent` entry (IBM System x → Lenovo).
     pub inherits: Option<String>,
+    /// What the management controller calls its log of hardware events.
+    pub event_log: EventLog,
     #[serde(default, rename = "setting")]
     pub settings: Vec<VendorSetting>,
     #[serde(default)]
@@ -139,6 +154,16 @@ pub struct VendorSetting {
     pub source: Option<String>,
     pub note: Option<String>,
     pub remote: Option<RemoteAttribute>,
+}
+
+/// The vendor's name for the log where the management controller records
+/// hardware faults (failing DIMMs, PCIe errors, NMIs).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventLog {
+    pub name: String,
+    pub confirmed: bool,
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -204,16 +229,6 @@ impl FirmwareKnowledge {
 
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.id == id)
-    }
-
-    /// The settings whose advice a check gives.
-    pub fn settings_for_check<'a>(
-        &'a self,
-        check_id: &'a str,
-    ) -> impl Iterator<Item = &'a SettingInfo> + 'a {
-        self.settings
-            .iter()
-            .filter(move |s| s.checks.iter().any(|c| c == check_id))
     }
 
     /// The vendor's rows for a setting, its own or (when it has neither rows

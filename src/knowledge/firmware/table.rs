@@ -2,7 +2,7 @@
 //! docs/checks.md: every vendor's row for the settings a check advises on.
 
 use super::advice::{setup_key, ATTRIBUTE_UNCONFIRMED, NAME_UNCONFIRMED, PATH_UNCONFIRMED};
-use super::{FirmwareKnowledge, SettingInfo, Vendor, VendorSetting};
+use super::{CpuFamily, FirmwareKnowledge, Setting, SettingInfo, Vendor, VendorSetting};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -16,12 +16,12 @@ struct Line {
 }
 
 impl FirmwareKnowledge {
-    /// The plain-text table for a check, or `None` when the check maps to
-    /// no firmware setting.
-    pub fn text_table(&self, check_id: &str) -> Option<String> {
+    /// The plain-text tables for the settings a check declares, or `None`
+    /// when it declares none.
+    pub fn text_table(&self, settings: &[Setting]) -> Option<String> {
         let mut out = String::new();
         let mut cited = BTreeSet::new();
-        for info in self.settings_for_check(check_id) {
+        for info in self.infos(settings) {
             let _ = writeln!(out, "Firmware settings by vendor: {}", info.title);
             for line in self.lines(info) {
                 let _ = writeln!(
@@ -35,6 +35,9 @@ impl FirmwareKnowledge {
                 cited.insert(line.source);
             }
             let _ = writeln!(out, "    {}", self.after_change(info));
+            for hint in hints(info) {
+                let _ = writeln!(out, "    {hint}");
+            }
             out.push('\n');
         }
         if out.is_empty() {
@@ -46,10 +49,10 @@ impl FirmwareKnowledge {
         Some(out)
     }
 
-    /// The Markdown table for a check, or `None`.
-    pub fn markdown_table(&self, check_id: &str) -> Option<String> {
+    /// The Markdown tables for the settings a check declares, or `None`.
+    pub fn markdown_table(&self, settings: &[Setting]) -> Option<String> {
         let mut out = String::new();
-        for info in self.settings_for_check(check_id) {
+        for info in self.infos(settings) {
             let _ = writeln!(out, "#### Firmware settings by vendor: {}\n", info.title);
             let _ = writeln!(
                 out,
@@ -67,6 +70,9 @@ impl FirmwareKnowledge {
                 );
             }
             let _ = writeln!(out, "\n{}\n", self.after_change(info));
+            for hint in hints(info) {
+                let _ = writeln!(out, "{hint}\n");
+            }
         }
         (!out.is_empty()).then_some(out)
     }
@@ -80,7 +86,28 @@ impl FirmwareKnowledge {
         for s in &self.sources {
             let _ = writeln!(out, "- `{}`: {} ({})", s.id, s.title, s.location);
         }
+        out.push_str(
+            "\n## Hardware event logs by vendor\n\nThe NMI, memory-error and machine-check \
+             findings send the reader to the management controller's log by this name.\n\n\
+             | vendor | event log | source |\n|---|---|---|\n",
+        );
+        for v in &self.vendors {
+            let log = &v.event_log;
+            let mark = if log.confirmed { "" } else { NAME_UNCONFIRMED };
+            let source = log.source.as_deref().unwrap_or("none (lead)");
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                cell(&v.name),
+                cell(&format!("{}{mark}", log.name)),
+                cell(source)
+            );
+        }
         out
+    }
+
+    fn infos<'a>(&'a self, settings: &'a [Setting]) -> impl Iterator<Item = &'a SettingInfo> + 'a {
+        settings.iter().filter_map(|s| self.setting(*s))
     }
 
     fn lines(&self, info: &SettingInfo) -> Vec<Line> {
@@ -173,15 +200,22 @@ fn line(vendor: &Vendor, row: &VendorSetting) -> Line {
         .unwrap_or_default();
     Line {
         vendor: vendor.name.clone(),
-        cpu: match row.cpu {
-            super::CpuFamily::Any => "any CPU".into(),
-            super::CpuFamily::Intel => "Intel".into(),
-            super::CpuFamily::Amd => "AMD".into(),
-        },
+        cpu: row.cpu.label().into(),
         setup,
         remote,
         source: row.source.clone().unwrap_or_else(|| "none (lead)".into()),
     }
+}
+
+/// "Intel CPUs: If the setting is enabled already, …".
+fn hints(info: &SettingInfo) -> Vec<String> {
+    info.hints
+        .iter()
+        .map(|h| match h.cpu {
+            CpuFamily::Any => h.text.clone(),
+            cpu => format!("{} CPUs: {}", cpu.label(), h.text),
+        })
+        .collect()
 }
 
 /// A Markdown table cell: pipes escaped, never empty.

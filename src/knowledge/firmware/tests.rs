@@ -59,6 +59,7 @@ fn dell_virtualization_advice_in_dells_words() {
             "Press F2 at boot → System BIOS → Processor Settings → Virtualization Technology → Enabled",
             "Remotely: `racadm set BIOS.ProcSettings.ProcVirtualization Enabled`, then `racadm jobqueue create BIOS.Setup.1-1 -r pwrcycle`",
             "Power the machine off completely: a reboot is not enough, the processor keeps the old setting locked until the power is cut.",
+            "If the setting is enabled already, disable Intel TXT or update the firmware: some firmware locks VMX off when TXT is configured.",
         ]
     );
 }
@@ -183,28 +184,26 @@ fn every_unconfirmed_name_is_marked_in_every_output() {
             }
         }
     }
-    let mut text = String::new();
-    let mut markdown = String::new();
-    for info in &fw.settings {
-        for check in &info.checks {
-            text += &fw.text_table(check).unwrap_or_default();
-            markdown += &fw.markdown_table(check).unwrap_or_default();
-        }
-    }
-    for vendor in &fw.vendors {
-        for setting in Setting::ALL {
-            let mapped = fw.setting(setting).is_some_and(|s| !s.checks.is_empty());
-            for row in fw.rows(vendor, setting).into_iter().filter(|_| mapped) {
+    for setting in Setting::ALL {
+        let text = fw.text_table(&[setting]).unwrap_or_default();
+        let markdown = fw.markdown_table(&[setting]).unwrap_or_default();
+        for vendor in &fw.vendors {
+            for row in fw.rows(vendor, setting) {
                 let ours = |line: &&str| {
                     (line.starts_with(&format!("    {} (", vendor.name))
                         || line.starts_with(&format!("| {} |", vendor.name)))
-                        && line.contains(&format!("→ {}", row.name))
+                        && [
+                            format!("→ {} → ", row.name),
+                            format!("→ {} (name unconfirmed) → ", row.name),
+                        ]
+                        .iter()
+                        .any(|step| line.contains(&format!("{step}{}", row.value)))
                 };
                 let lines: Vec<&str> = text.lines().chain(markdown.lines()).filter(ours).collect();
                 assert!(lines.len() >= 2, "{} {}", vendor.id, row.name);
                 for line in lines {
                     assert_eq!(
-                        line.contains("(name unconfirmed)"),
+                        line.contains(&format!("{} (name unconfirmed)", row.name)),
                         !row.confirmed,
                         "{line}"
                     );
@@ -215,13 +214,124 @@ fn every_unconfirmed_name_is_marked_in_every_output() {
 }
 
 #[test]
-fn checks_map_to_settings_as_data() {
-    let ids: Vec<Setting> = firmware()
-        .settings_for_check("hvm-disabled-in-firmware")
-        .map(|s| s.id)
-        .collect();
-    assert_eq!(ids, [Setting::Virtualization]);
-    assert!(firmware().text_table("memory-below-minimum").is_none());
+fn tables_follow_the_settings_asked_for() {
+    let one = firmware().text_table(&[Setting::Nx]).expect("nx table");
+    assert!(
+        one.starts_with("Firmware settings by vendor: No-execute"),
+        "{one}"
+    );
+    assert!(one.contains(
+        "Dell (any CPU): F2 → System BIOS → Processor Settings → Execute Disable → Enabled"
+    ));
+    assert!(!one.contains("Hyper-threading"));
+    let two = firmware()
+        .text_table(&[Setting::Iommu, Setting::Nx])
+        .expect("two tables");
+    assert!(two.find("IOMMU (Intel VT-d / AMD-Vi)") < two.find("No-execute"));
+    assert!(firmware().text_table(&[]).is_none());
+    assert!(firmware().markdown_table(&[]).is_none());
+}
+
+#[test]
+fn the_txt_hint_follows_virtualization_advice_on_intel_only() {
+    let txt = |cpu| {
+        firmware()
+            .advice(Setting::Virtualization, Some("Dell Inc."), cpu)
+            .iter()
+            .any(|l| l.contains("Intel TXT"))
+    };
+    assert!(txt(Some(CpuFamily::Intel)));
+    assert!(txt(None));
+    assert!(!txt(Some(CpuFamily::Amd)));
+    let table = firmware()
+        .text_table(&[Setting::Virtualization])
+        .expect("table");
+    assert!(table.contains("    Intel CPUs: If the setting is enabled already, disable Intel TXT"));
+}
+
+#[test]
+fn a_setting_is_named_as_the_machines_vendor_prints_it() {
+    let phrase =
+        |manufacturer, cpu| firmware().setting_phrase(Setting::HyperThreading, manufacturer, cpu);
+    let intel = Some(CpuFamily::Intel);
+    let amd = Some(CpuFamily::Amd);
+    assert_eq!(
+        phrase(Some("Dell Inc."), intel),
+        "the setting Dell calls \"Logical Processor\""
+    );
+    assert_eq!(
+        phrase(Some("HPE"), intel),
+        "the setting HPE calls \"Intel(R) Hyperthreading\""
+    );
+    assert_eq!(
+        phrase(Some("HPE"), amd),
+        "the setting HPE calls \"AMD SMT Option\" (name unconfirmed)"
+    );
+    assert_eq!(
+        phrase(Some("Supermicro"), None),
+        "the setting Supermicro calls \"Hyper-Threading [ALL]\" on Intel CPUs or \"SMT Control\" on AMD CPUs"
+    );
+    assert_eq!(
+        phrase(Some("LENOVO"), intel),
+        "the setting Lenovo calls \"Hyper-Threading\" (name unconfirmed)"
+    );
+    assert_eq!(
+        phrase(Some("Cisco Systems Inc"), intel),
+        "the setting Cisco UCS calls \"Intel HyperThreading Tech\""
+    );
+    let unknown = phrase(Some("Micro-Star International Co., Ltd."), intel);
+    assert!(
+        unknown.starts_with(
+            "the firmware's Hyper-threading (SMT) setting (names server vendors use: "
+        ),
+        "{unknown}"
+    );
+    assert!(
+        unknown.contains("\"Logical Processor\" (Dell)"),
+        "{unknown}"
+    );
+    assert!(
+        unknown.contains("\"Intel(R) Hyperthreading\" (HPE)"),
+        "{unknown}"
+    );
+    assert!(
+        !unknown.contains("SMT Control"),
+        "an Intel machine gets Intel names: {unknown}"
+    );
+    assert_eq!(phrase(None, intel), unknown);
+}
+
+#[test]
+fn the_event_log_is_named_as_the_machines_vendor_calls_it() {
+    let fw = firmware();
+    assert_eq!(
+        fw.event_log_phrase(Some("Dell Inc.")),
+        "`ipmitool sel elist` or the iDRAC Lifecycle Log"
+    );
+    assert_eq!(
+        fw.event_log_phrase(Some("Hewlett-Packard")),
+        "`ipmitool sel elist` or the iLO Integrated Management Log (IML)"
+    );
+    assert_eq!(
+        fw.event_log_phrase(Some("LENOVO")),
+        "`ipmitool sel elist` or the XClarity Controller (XCC) event log (name unconfirmed)"
+    );
+    assert_eq!(
+        fw.event_log_phrase(Some("Cisco Systems, Inc.")),
+        "`ipmitool sel elist` or the CIMC system event log (SEL) (name unconfirmed)"
+    );
+    let docs = fw.markdown_sources();
+    assert!(
+        docs.contains("| Dell | iDRAC Lifecycle Log | dell-idrac-lifecycle-log |"),
+        "{docs}"
+    );
+    assert!(docs.contains("| Fujitsu | iRMC system event log (name unconfirmed) | none (lead) |"));
+    let unknown = fw.event_log_phrase(None);
+    assert_eq!(
+        unknown,
+        "`ipmitool sel elist`, or the management controller's own log (iDRAC Lifecycle Log on \
+         Dell, iLO Integrated Management Log (IML) on HPE)"
+    );
 }
 
 fn load(text: &str) -> Result<(), String> {
@@ -269,6 +379,16 @@ fn validation_rejects_broken_files() {
         "inherits `ibm`",
     );
     rejects("match = [\"IBM\"]", "match = [\"Dell Inc\"]", "used twice");
+    rejects(
+        "event_log = { name = \"iDRAC Lifecycle Log\", confirmed = true, source = \"dell-idrac-lifecycle-log\" }",
+        "event_log = { name = \"iDRAC Lifecycle Log\", confirmed = true }",
+        "vendor `dell` event_log",
+    );
+    rejects(
+        "event_log = { name = \"IMM event log\", confirmed = false }\n",
+        "",
+        "missing field `event_log`",
+    );
     rejects(
         "id = \"x2apic\"\ntitle",
         "id = \"cores\"\ntitle",

@@ -1,8 +1,7 @@
 //! Proof that `probes/firmware-settings.toml` is whole: every id unique,
-//! every cited source defined (check ids are
-//! cross-checked above both, in `crate::consistency`), every confirmed name backed
-//! by a source, and every vendor covering every setting or saying it has
-//! no name for it.
+//! every cited source defined, every confirmed name backed by a source,
+//! every vendor naming its event log and covering every setting or saying
+//! it has no name for it.
 
 use super::{normalize, CpuFamily, FirmwareKnowledge, Setting, Vendor};
 use crate::knowledge::KnowledgeError;
@@ -82,6 +81,14 @@ impl FirmwareKnowledge {
                     )))
                 }
             }
+        }
+        let log = &v.event_log;
+        let context = format!("vendor `{}` event_log", v.id);
+        cited(sources, &log.source, &context)?;
+        if log.name.trim().is_empty() || (log.confirmed && log.source.is_none()) {
+            return Err(invalid(format!(
+                "{context} has no name or is confirmed without a source"
+            )));
         }
         let mut seen = BTreeSet::new();
         for r in &v.settings {

@@ -42,14 +42,22 @@ impl Vendor {
         }
     }
 
-    /// From a CPUID vendor id or an SMBIOS manufacturer string.
+    /// From a CPUID vendor id ("GenuineIntel"), an SMBIOS processor
+    /// manufacturer ("Advanced Micro Devices, Inc.") or a processor version
+    /// string. The one rule for naming a CPU's maker from text: inference
+    /// and the firmware advice both ask it. "VIA" counts only as a word, so
+    /// that a longer name containing those letters is not taken for VIA.
     pub fn from_text(text: &str) -> Option<Vendor> {
         let t = text.to_ascii_uppercase();
+        let word = |w: &str| {
+            t.split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|x| x == w)
+        };
         if t.contains("INTEL") {
             Some(Vendor::Intel)
         } else if t.contains("AMD") || t.contains("ADVANCED MICRO") {
             Some(Vendor::Amd)
-        } else if t.contains("CENTAUR") || t.contains("VIA") {
+        } else if t.contains("CENTAUR") || word("VIA") {
             Some(Vendor::Centaur)
         } else {
             None
@@ -294,5 +302,34 @@ impl GenerationKnowledge {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Vendor;
+
+    #[test]
+    fn cpu_vendor_from_cpuid_ids_and_smbios_strings() {
+        for (text, vendor) in [
+            ("GenuineIntel", Some(Vendor::Intel)),
+            ("Intel(R) Corporation", Some(Vendor::Intel)),
+            (
+                "Intel(R) Xeon(R) CPU E5-2680 v3 @ 2.50GHz",
+                Some(Vendor::Intel),
+            ),
+            ("AuthenticAMD", Some(Vendor::Amd)),
+            ("Advanced Micro Devices, Inc.", Some(Vendor::Amd)),
+            ("AMD", Some(Vendor::Amd)),
+            ("AMD Opteron(tm) Processor 6172", Some(Vendor::Amd)),
+            ("CentaurHauls", Some(Vendor::Centaur)),
+            ("VIA", Some(Vendor::Centaur)),
+            ("VIA Nano processor U2250", Some(Vendor::Centaur)),
+            ("Aviator Systems", None),
+            ("Not Specified", None),
+            ("", None),
+        ] {
+            assert_eq!(Vendor::from_text(text), vendor, "{text}");
+        }
     }
 }
