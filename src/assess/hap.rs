@@ -1,6 +1,6 @@
 use super::{Inference, Judgement};
 use crate::facts::{CpuVendor, Facts};
-use crate::model::{Capability, FirmwareState, OsState, Silicon};
+use crate::model::{Capability, FirmwareState, LogMeaning, OsState, Silicon};
 
 /// Hardware-assisted paging: Intel EPT (visible only in MSR 0x48B) or AMD
 /// NPT (CPUID 0x8000000A). Without it Xen falls back to shadow paging.
@@ -149,22 +149,22 @@ fn from_xen_and_logs(
     let Some(log) = &facts.kernel_log else { return };
     for event in &log.events {
         let line = event.as_evidence();
-        match event.id.as_str() {
-            "xen-hap-detected" => learn(Silicon::Yes, OsState::Active, line),
-            "xen-hap-disabled" => learn(
+        if event.means(LogMeaning::HapActive) {
+            learn(Silicon::Yes, OsState::Active, line);
+        } else if event.means(LogMeaning::HapSwitchedOff) {
+            learn(
                 Silicon::Yes,
                 OsState::Inactive,
                 format!("{line} (Xen was booted with hap=0)"),
-            ),
-            "xen-hap-not-detected" => learn(Silicon::No, OsState::Inactive, line),
-            "kvm-active" if event.text.contains("Nested Paging enabled") => {
-                learn(
-                    Silicon::Yes,
-                    OsState::Active,
-                    format!("{line} (KVM uses NPT)"),
-                );
-            }
-            _ => {}
+            );
+        } else if event.means(LogMeaning::HapAbsent) {
+            learn(Silicon::No, OsState::Inactive, line);
+        } else if event.means(LogMeaning::NptUsedByKvm) {
+            learn(
+                Silicon::Yes,
+                OsState::Active,
+                format!("{line} (KVM uses NPT)"),
+            );
         }
     }
 }

@@ -3,7 +3,7 @@ use crate::facts::{
     msr_name, CpuVendor, Facts, FeatureControl, LogEvent, MsrControls, VmCr, AMD_VM_CR,
     IA32_FEATURE_CONTROL,
 };
-use crate::model::{Capability, FirmwareState, OsState, Platform, Silicon};
+use crate::model::{Capability, FirmwareState, LogMeaning, OsState, Platform, Silicon};
 
 /// Linux 5.6 and later drop `vmx` from /proc/cpuinfo when firmware locked
 /// IA32_FEATURE_CONTROL with VMX off (`arch/x86/kernel/cpu/feat_ctl.c`), so
@@ -177,14 +177,6 @@ fn from_smbios(facts: &Facts, j: &mut Judgement) {
     }
 }
 
-/// Log ids saying firmware locked VT-x/AMD-V off (Linux, then Xen).
-const LOG_DISABLED: [&str; 3] = [
-    "virt-disabled-by-bios",
-    "xen-vmx-disabled",
-    "xen-svm-disabled",
-];
-/// Log ids proving the hypervisor extensions work (KVM or Xen loaded them).
-const LOG_ACTIVE: [&str; 2] = ["kvm-active", "xen-hvm-enabled"];
 /// How many log lines a judgement quotes before it only counts.
 const QUOTED_LINES: usize = 3;
 
@@ -195,15 +187,10 @@ const QUOTED_LINES: usize = 3;
 fn from_kernel_log(facts: &Facts, j: &mut Judgement) {
     let Some(log) = &facts.kernel_log else { return };
     let disabled: Vec<&LogEvent> = log
-        .events
-        .iter()
-        .filter(|e| LOG_DISABLED.contains(&e.id.as_str()))
+        .events_meaning(LogMeaning::HvmDisabledByFirmware)
         .collect();
-    let active: Vec<&LogEvent> = log
-        .events
-        .iter()
-        .filter(|e| LOG_ACTIVE.contains(&e.id.as_str()))
-        .collect();
+    // KVM or Xen loaded the extensions: they work.
+    let active: Vec<&LogEvent> = log.events_meaning(LogMeaning::HvmActive).collect();
     let latest = |events: &[&LogEvent]| events.iter().map(|e| log_position(log, e)).max();
     let disabled_first = match (latest(&disabled), latest(&active)) {
         (Some(d), Some(a)) => d > a,

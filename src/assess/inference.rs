@@ -9,15 +9,7 @@
 use super::{Judgement, PlatformView};
 use crate::facts::{CpuVendor, Facts};
 use crate::knowledge::{Identified, Identity, Knowledge, Presence, Vendor, Via};
-use crate::model::{Capability, FirmwareState, Platform, Silicon};
-
-/// Kernel-log events (ids from `facts::log`) saying firmware switched
-/// VT-x/AMD-V off.
-const FIRMWARE_DISABLED_EVENTS: [&str; 3] = [
-    "virt-disabled-by-bios",
-    "xen-vmx-disabled",
-    "xen-svm-disabled",
-];
+use crate::model::{Capability, FirmwareState, LogMeaning, Platform, Silicon};
 
 /// Why a clear VMX/SVM bit is read as hidden rather than missing.
 #[derive(Debug, Clone, PartialEq)]
@@ -384,11 +376,9 @@ fn hap_name(identified: &Identified) -> &'static str {
 
 fn firmware_evidence(facts: &Facts) -> Option<String> {
     let log = facts.kernel_log.as_ref()?;
-    FIRMWARE_DISABLED_EVENTS.iter().find_map(|id| {
-        log.events(id)
-            .next()
-            .map(|e| format!("kernel log line {}: {}", e.line, e.text))
-    })
+    log.events_meaning(LogMeaning::HvmDisabledByFirmware)
+        .next()
+        .map(|e| format!("kernel log line {}: {}", e.line, e.text))
 }
 
 /// What the readings say about the processor's identity, best source first.

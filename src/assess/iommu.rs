@@ -1,6 +1,6 @@
 use super::{Inference, Judgement};
 use crate::facts::{AcpiFacts, Facts};
-use crate::model::{Capability, FirmwareState, OsState, Silicon};
+use crate::model::{Capability, FirmwareState, LogMeaning, LogOrigin, OsState, Silicon};
 
 /// The IOMMU is announced by the ACPI DMAR (Intel VT-d) or IVRS (AMD-Vi)
 /// table, which firmware publishes only when VT-d/AMD-Vi is enabled in
@@ -119,13 +119,15 @@ fn from_logs(facts: &Facts, j: &mut Judgement) {
     let Some(log) = &facts.kernel_log else {
         return;
     };
-    for (id, state) in [
-        ("xen-iommu-enabled", OsState::Active),
-        ("xen-iommu-disabled", OsState::Inactive),
-        ("iommu-active", OsState::Active),
-    ] {
-        if let Some(event) = log.events(id).next() {
-            j.observe_os(state, event.as_evidence());
+    for origin in [LogOrigin::Xen, LogOrigin::Linux] {
+        for (meaning, state) in [
+            (LogMeaning::IommuInUse, OsState::Active),
+            (LogMeaning::IommuNotInUse, OsState::Inactive),
+        ] {
+            let mut events = log.events_meaning(meaning);
+            if let Some(event) = events.find(|e| e.origin == origin) {
+                j.observe_os(state, event.as_evidence());
+            }
         }
     }
 }

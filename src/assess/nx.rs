@@ -1,6 +1,6 @@
 use super::{Inference, Judgement};
 use crate::facts::{CpuVendor, Facts};
-use crate::model::{Capability, FirmwareState, OsState, Silicon};
+use crate::model::{Capability, FirmwareState, LogMeaning, OsState, Silicon};
 
 /// CPUID shows NX only when firmware leaves it on, so a set bit proves both
 /// silicon and firmware. A clear bit proves nothing by itself: the CPU may
@@ -53,12 +53,12 @@ pub fn assess(facts: &Facts, inference: &Inference) -> Capability {
 /// way, so it is only noted.
 fn from_kernel_log(facts: &Facts, j: &mut Judgement) {
     let Some(log) = &facts.kernel_log else { return };
-    if let Some(event) = log.events("nx-active").next() {
+    if let Some(event) = log.events_meaning(LogMeaning::NxActive).next() {
         let line = event.as_evidence();
         j.observe_silicon(Silicon::Yes, line.clone());
         j.observe_firmware(FirmwareState::Enabled, line.clone());
         j.observe_os(OsState::Active, line);
-    } else if let Some(event) = log.events("nx-missing").next() {
+    } else if let Some(event) = log.events_meaning(LogMeaning::NxNotInCpuid).next() {
         j.note(event.as_evidence());
     }
 }

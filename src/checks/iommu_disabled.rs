@@ -29,7 +29,10 @@ const XEN_FALSE: [&str; 5] = ["0", "no", "off", "false", "disable"];
 fn run(context: &Context) -> Vec<Hit> {
     let facts = context.facts;
     let log = facts.kernel_log.as_ref();
-    let erratum = log.and_then(|l| l.events("xen-iommu-erratum").next());
+    let erratum = log.and_then(|l| {
+        l.events_meaning(crate::model::LogMeaning::IommuErratum)
+            .next()
+    });
     let tables = facts
         .acpi
         .as_ref()
@@ -72,7 +75,10 @@ fn run(context: &Context) -> Vec<Hit> {
             ));
         }
     }
-    if let Some(event) = log.and_then(|l| l.events("xen-iommu-disabled").next()) {
+    if let Some(event) = log.and_then(|l| {
+        l.events_meaning(crate::model::LogMeaning::IommuNotInUse)
+            .next()
+    }) {
         evidence.push(event.as_evidence());
         if xen_off.is_empty() && erratum.is_none() {
             remedy.push(

@@ -3,14 +3,15 @@
 use super::log_lines;
 use super::Hit;
 use crate::facts::{Facts, LogEvent};
+use crate::model::LogMeaning;
 
 /// Total errors the lines state; a line without a number is one error.
 pub fn total(events: &[&LogEvent]) -> u64 {
     events.iter().map(|e| e.count.unwrap_or(1)).sum()
 }
 
-pub fn hit(facts: &Facts, id: &str, kind: &str, consequence: &str) -> Vec<Hit> {
-    let events = log_lines::events(facts, &[id]);
+pub fn hit(facts: &Facts, meaning: LogMeaning, kind: &str, consequence: &str) -> Vec<Hit> {
+    let events = log_lines::events(facts, &[meaning]);
     let (Some(first), Some(last)) = (events.first(), events.last()) else {
         return Vec::new();
     };
