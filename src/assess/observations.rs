@@ -1,20 +1,20 @@
 use crate::model::{Capability, FirmwareState, OsState, Silicon};
 
-/// Collects observations about one capability from several sources. The
+/// What the sources say about one capability, collected in order. The
 /// first definite answer for a column wins, so callers observe in order of
 /// trust (MSRs before logs before inference); later observations still add
 /// their evidence, flagged when they disagree.
 #[derive(Debug, Clone)]
-pub struct Judgement {
+pub struct Observations {
     silicon: Silicon,
     firmware: FirmwareState,
     os: OsState,
     evidence: Vec<String>,
 }
 
-impl Default for Judgement {
+impl Default for Observations {
     fn default() -> Self {
-        Judgement {
+        Observations {
             silicon: Silicon::Unknown,
             firmware: FirmwareState::Unknown,
             os: OsState::Unknown,
@@ -23,16 +23,16 @@ impl Default for Judgement {
     }
 }
 
-impl Judgement {
-    /// Continues from columns an assessor decided directly, so that less
+impl Observations {
+    /// Continues from columns a capability decided directly, so that less
     /// trusted sources (inference) can still be observed after them.
     pub fn from_parts(
         silicon: Silicon,
         firmware: FirmwareState,
         os: OsState,
         evidence: Vec<String>,
-    ) -> Judgement {
-        Judgement {
+    ) -> Observations {
+        Observations {
             silicon,
             firmware,
             os,
