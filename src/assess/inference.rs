@@ -82,6 +82,31 @@ impl<'k> Inference<'k> {
         }
         self.identified.as_ref()
     }
+
+    /// What the generation says of a feature the readings left open:
+    /// every SKU (or most) has it, none has it, or only some do.
+    pub(super) fn observe_presence(
+        &self,
+        identified: &Identified,
+        name: &str,
+        presence: Option<Presence>,
+        seen: &mut Observations,
+    ) {
+        let source = self.source(identified);
+        match presence {
+            Some(p) if p.typical() => seen.observe_silicon(
+                Silicon::Yes,
+                format!("{name}: supported ({source}{})", sku_caveat(p)),
+            ),
+            Some(Presence::None) => seen.observe_silicon(
+                Silicon::No,
+                format!("{name}: unsupported ({source}: no SKU has it)"),
+            ),
+            _ => seen.note(format!(
+                "{name}: only some SKUs have it ({source}); the exact SKU decides"
+            )),
+        }
+    }
 }
 
 pub(super) fn sku_caveat(presence: Presence) -> &'static str {

@@ -1,4 +1,3 @@
-use super::inference::sku_caveat;
 use super::{Inference, Observations};
 use crate::facts::{CpuVendor, Facts};
 use crate::knowledge::Presence;
@@ -49,8 +48,8 @@ pub fn assess(facts: &Facts, inference: &Inference) -> Capability {
     j.finish()
 }
 
-/// Every SKU of the generation has NX and CPUID hides it: firmware's doing
-/// on bare metal, the hypervisor's in a VM.
+/// What the generation says of NX. When every SKU has it and CPUID hides
+/// it, that is firmware's doing on bare metal, the hypervisor's in a VM.
 fn infer(facts: &Facts, inference: &Inference, j: &mut Observations) {
     let Some(identified) = inference.unknown_silicon(j) else {
         return;
@@ -78,19 +77,7 @@ fn infer(facts: &Facts, inference: &Inference, j: &mut Observations) {
         }
         return;
     }
-    match presence {
-        Some(p) if p.typical() => j.observe_silicon(
-            Silicon::Yes,
-            format!("NX: supported ({source}{})", sku_caveat(p)),
-        ),
-        Some(Presence::None) => j.observe_silicon(
-            Silicon::No,
-            format!("NX: unsupported ({source}: no SKU has it)"),
-        ),
-        _ => j.note(format!(
-            "NX: only some SKUs have it ({source}); the exact SKU decides"
-        )),
-    }
+    inference.observe_presence(identified, "NX", presence, j);
 }
 
 /// Linux prints "NX (Execute Disable) protection: active" only when CPUID

@@ -61,51 +61,56 @@ impl Observations {
     }
 
     pub fn observe_silicon(&mut self, value: Silicon, evidence: impl Into<String>) {
-        let evidence = evidence.into();
-        match (self.silicon, value) {
-            (_, Silicon::Unknown) => self.evidence.push(evidence),
-            (Silicon::Unknown, v) => {
-                self.silicon = v;
-                self.evidence.push(evidence);
-            }
-            (current, v) if current == v => self.evidence.push(evidence),
-            _ => self
-                .evidence
-                .push(format!("{evidence} (outweighed by the evidence above)")),
-        }
+        settle(
+            &mut self.silicon,
+            Silicon::Unknown,
+            value,
+            evidence.into(),
+            &mut self.evidence,
+        );
     }
 
     pub fn observe_firmware(&mut self, value: FirmwareState, evidence: impl Into<String>) {
         let evidence = evidence.into();
-        match (self.firmware, value) {
-            (_, FirmwareState::Unknown) => self.evidence.push(evidence),
-            (FirmwareState::Unknown, v) => {
-                self.firmware = v;
-                self.evidence.push(evidence);
-            }
-            (current, v) if current == v => self.evidence.push(evidence),
-            _ => self
-                .evidence
-                .push(format!("{evidence} (outweighed by the evidence above)")),
-        }
+        settle(
+            &mut self.firmware,
+            FirmwareState::Unknown,
+            value,
+            evidence,
+            &mut self.evidence,
+        );
     }
 
     pub fn observe_os(&mut self, value: OsState, evidence: impl Into<String>) {
-        let evidence = evidence.into();
-        match (self.os, value) {
-            (_, OsState::Unknown) => self.evidence.push(evidence),
-            (OsState::Unknown, v) => {
-                self.os = v;
-                self.evidence.push(evidence);
-            }
-            (current, v) if current == v => self.evidence.push(evidence),
-            _ => self
-                .evidence
-                .push(format!("{evidence} (outweighed by the evidence above)")),
-        }
+        settle(
+            &mut self.os,
+            OsState::Unknown,
+            value,
+            evidence.into(),
+            &mut self.evidence,
+        );
     }
 
     pub fn finish(self) -> Capability {
         Capability::judge(self.silicon, self.firmware, self.os, self.evidence)
+    }
+}
+
+/// One column: the first definite answer wins; a later one that disagrees
+/// keeps its evidence, marked as outweighed.
+fn settle<T: Copy + PartialEq>(
+    column: &mut T,
+    unknown: T,
+    value: T,
+    evidence: String,
+    all: &mut Vec<String>,
+) {
+    if value == unknown || *column == value {
+        all.push(evidence);
+    } else if *column == unknown {
+        *column = value;
+        all.push(evidence);
+    } else {
+        all.push(format!("{evidence} (outweighed by the evidence above)"));
     }
 }

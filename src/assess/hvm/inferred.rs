@@ -85,19 +85,7 @@ pub(super) fn infer(facts: &Facts, inference: &Inference, seen: &mut Observation
         }
         return;
     }
-    match identified.hvm() {
-        Some(p) if p.typical() => seen.observe_silicon(
-            Silicon::Yes,
-            format!("{name}: supported ({source}{})", sku_caveat(p)),
-        ),
-        Some(Presence::None) => seen.observe_silicon(
-            Silicon::No,
-            format!("{name}: unsupported ({source}: no SKU has it)"),
-        ),
-        _ => seen.note(format!(
-            "{name}: only some SKUs have it ({source}); the exact SKU decides"
-        )),
-    }
+    inference.observe_presence(identified, name, identified.hvm(), seen);
 }
 
 fn hvm_name(identified: &Identified) -> &'static str {
