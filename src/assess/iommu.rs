@@ -1,13 +1,13 @@
-use super::{Inference, Judgement};
+use super::{Inference, Observations};
 use crate::facts::{AcpiFacts, Facts};
-use crate::model::{Capability, FirmwareState, OsState, Silicon};
+use crate::model::{Capability, FirmwareState, LogMeaning, LogOrigin, OsState, Silicon};
 
 /// The IOMMU is announced by the ACPI DMAR (Intel VT-d) or IVRS (AMD-Vi)
 /// table, which firmware publishes only when VT-d/AMD-Vi is enabled in
 /// setup: the table proves silicon and firmware at once. Whether the OS or
 /// Xen uses it comes from `xl info` and the logs, in that order of trust.
 pub fn assess(facts: &Facts, inference: &Inference) -> Capability {
-    let mut j = Judgement::default();
+    let mut j = Observations::default();
     match &facts.acpi {
         Some(acpi) => from_acpi(acpi, &mut j),
         None => j.note(
@@ -17,11 +17,33 @@ pub fn assess(facts: &Facts, inference: &Inference) -> Capability {
     }
     from_xen(facts, &mut j);
     from_logs(facts, &mut j);
-    inference.iommu(&mut j);
+    infer(inference, &mut j);
     j.finish()
 }
 
-fn from_acpi(acpi: &AcpiFacts, j: &mut Judgement) {
+/// The IOMMU lives in the chipset: the generation only says what its
+/// platforms typically had. A note, never a pass.
+fn infer(inference: &Inference, j: &mut Observations) {
+    let Some(identified) = inference.identified() else {
+        return;
+    };
+    let Some(typical) = identified.iommu() else {
+        return;
+    };
+    let notes: Vec<&str> = identified
+        .generations
+        .iter()
+        .map(|g| g.iommu_note.as_str())
+        .collect();
+    j.note(format!(
+        "platform IOMMU of {}: {} (inferred from the generation, not evidence of this machine: {})",
+        identified.label(),
+        typical.as_str(),
+        notes.join("; ")
+    ));
+}
+
+fn from_acpi(acpi: &AcpiFacts, j: &mut Observations) {
     let mut found = false;
     if acpi.lists_dmar() {
         found = true;
@@ -96,7 +118,7 @@ fn from_acpi(acpi: &AcpiFacts, j: &mut Judgement) {
     }
 }
 
-fn from_xen(facts: &Facts, j: &mut Judgement) {
+fn from_xen(facts: &Facts, j: &mut Observations) {
     let Some(xen) = facts.xen.as_ref().filter(|x| !x.virt_caps.is_empty()) else {
         return;
     };
@@ -115,17 +137,19 @@ fn from_xen(facts: &Facts, j: &mut Judgement) {
 }
 
 /// Xen's console first (it owns the IOMMU when it runs), then Linux's.
-fn from_logs(facts: &Facts, j: &mut Judgement) {
+fn from_logs(facts: &Facts, j: &mut Observations) {
     let Some(log) = &facts.kernel_log else {
         return;
     };
-    for (id, state) in [
-        ("xen-iommu-enabled", OsState::Active),
-        ("xen-iommu-disabled", OsState::Inactive),
-        ("iommu-active", OsState::Active),
-    ] {
-        if let Some(event) = log.events(id).next() {
-            j.observe_os(state, event.as_evidence());
+    for origin in [LogOrigin::Xen, LogOrigin::Linux] {
+        for (meaning, state) in [
+            (LogMeaning::IommuInUse, OsState::Active),
+            (LogMeaning::IommuNotInUse, OsState::Inactive),
+        ] {
+            let mut events = log.events_meaning(meaning);
+            if let Some(event) = events.find(|e| e.origin == origin) {
+                j.observe_os(state, event.as_evidence());
+            }
         }
     }
 }

@@ -1,5 +1,7 @@
-use super::{Inference, Judgement};
+use super::inference::sku_caveat;
+use super::{Inference, Observations};
 use crate::facts::Facts;
+use crate::knowledge::Presence;
 use crate::model::{Capability, FirmwareState, OsState, Silicon};
 
 /// Long mode cannot be switched off by firmware, so the silicon answer is
@@ -37,7 +39,38 @@ pub fn assess(facts: &Facts, inference: &Inference) -> Capability {
     } else {
         FirmwareState::Unknown
     };
-    let mut judgement = Judgement::from_parts(silicon, firmware, os, evidence);
-    inference.long_mode(&mut judgement);
-    judgement.finish()
+    let mut seen = Observations::from_parts(silicon, firmware, os, evidence);
+    infer(inference, &mut seen);
+    seen.finish()
+}
+
+fn infer(inference: &Inference, seen: &mut Observations) {
+    let Some(identified) = inference.unknown_silicon(seen) else {
+        return;
+    };
+    match identified.long_mode() {
+        Some(p) if p.typical() => {
+            seen.observe_silicon(
+                Silicon::Yes,
+                format!(
+                    "x86-64: supported ({}{})",
+                    inference.source(identified),
+                    sku_caveat(p)
+                ),
+            );
+            // Firmware has no switch for long mode.
+            seen.observe_firmware(FirmwareState::Enabled, "long mode has no firmware switch");
+        }
+        Some(Presence::None) => seen.observe_silicon(
+            Silicon::No,
+            format!(
+                "x86-64: unsupported ({}: a 32-bit generation)",
+                inference.source(identified)
+            ),
+        ),
+        _ => seen.note(format!(
+            "x86-64: only some SKUs have it ({}); the exact SKU decides",
+            inference.source(identified)
+        )),
+    }
 }

@@ -1,19 +1,24 @@
 //! Facts → the three-way judgement of each capability, and where the probe
 //! ran (bare metal, a virtual machine, a Xen dom0). Checks read this instead
 //! of re-deriving it, so every check agrees on what "HVM" means.
+//!
+//! One file per capability holds everything said about it, from the most
+//! trusted reading to what the CPU generation implies (`infer`, observed
+//! last); [`inference`] only identifies the generation. Each capability
+//! collects [`Observations`] and finishes them into a `model::Capability`.
 
 mod hap;
 mod hvm;
 pub mod inference;
 mod iommu;
-mod judgement;
 mod long_mode;
 mod nx;
+mod observations;
 mod platform;
 mod smt;
 
 pub use inference::Inference;
-pub use judgement::Judgement;
+pub use observations::Observations;
 pub use platform::{detect as detect_platform, PlatformView};
 
 use crate::facts::Facts;

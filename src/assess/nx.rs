@@ -1,13 +1,14 @@
-use super::{Inference, Judgement};
+use super::{Inference, Observations};
 use crate::facts::{CpuVendor, Facts};
-use crate::model::{Capability, FirmwareState, OsState, Silicon};
+use crate::knowledge::Presence;
+use crate::model::{Capability, FirmwareState, LogMeaning, OsState, Silicon};
 
 /// CPUID shows NX only when firmware leaves it on, so a set bit proves both
 /// silicon and firmware. A clear bit proves nothing by itself: the CPU may
 /// lack NX or firmware may hide it ("Execute Disable" off). On Intel,
 /// IA32_MISC_ENABLE bit 34 (XD Bit Disable) tells the two apart.
 pub fn assess(facts: &Facts, inference: &Inference) -> Capability {
-    let mut j = Judgement::default();
+    let mut j = Observations::default();
     match &facts.cpu {
         Some(cpu) if cpu.features.nx => {
             let reading = "cpuid: leaf 0x80000001 EDX bit 20 (NX/XD) = 1";
@@ -43,29 +44,61 @@ pub fn assess(facts: &Facts, inference: &Inference) -> Capability {
         }
         _ => {}
     }
-    inference.nx(&mut j);
+    infer(facts, inference, &mut j);
     j.finish()
+}
+
+/// What the generation says of NX. When every SKU has it and CPUID hides
+/// it, that is firmware's doing on bare metal, the hypervisor's in a VM.
+fn infer(facts: &Facts, inference: &Inference, j: &mut Observations) {
+    let Some(identified) = inference.unknown_silicon(j) else {
+        return;
+    };
+    let source = inference.source(identified);
+    let presence = identified.nx();
+    if facts.cpu.as_ref().is_some_and(|c| !c.features.nx) {
+        if presence != Some(Presence::All) {
+            return;
+        }
+        if inference.in_vm() {
+            j.observe_silicon(
+                Silicon::Yes,
+                format!("NX: supported ({source}: every SKU has NX); hidden by the hypervisor"),
+            );
+        } else {
+            j.observe_silicon(
+                Silicon::Yes,
+                format!("NX: supported ({source}: every SKU has NX), so CPUID hides it"),
+            );
+            j.observe_firmware(
+                FirmwareState::Disabled,
+                "Execute Disable off in firmware (inferred: the silicon has NX and CPUID hides it)",
+            );
+        }
+        return;
+    }
+    inference.observe_presence(identified, "NX", presence, j);
 }
 
 /// Linux prints "NX (Execute Disable) protection: active" only when CPUID
 /// shows NX and it set EFER.NXE: silicon, firmware and OS at once. Its
 /// "missing in CPU" notice is CPUID's clear bit again, ambiguous the same
 /// way, so it is only noted.
-fn from_kernel_log(facts: &Facts, j: &mut Judgement) {
+fn from_kernel_log(facts: &Facts, j: &mut Observations) {
     let Some(log) = &facts.kernel_log else { return };
-    if let Some(event) = log.events("nx-active").next() {
+    if let Some(event) = log.events_meaning(LogMeaning::NxActive).next() {
         let line = event.as_evidence();
         j.observe_silicon(Silicon::Yes, line.clone());
         j.observe_firmware(FirmwareState::Enabled, line.clone());
         j.observe_os(OsState::Active, line);
-    } else if let Some(event) = log.events("nx-missing").next() {
+    } else if let Some(event) = log.events_meaning(LogMeaning::NxNotInCpuid).next() {
         j.note(event.as_evidence());
     }
 }
 
 /// With CPUID's NX clear: bit 34 set means firmware hides NX; clear on an
 /// Intel CPU means nothing hides it, so the CPU lacks it.
-fn from_misc_enable(facts: &Facts, vendor: CpuVendor, j: &mut Judgement) {
+fn from_misc_enable(facts: &Facts, vendor: CpuVendor, j: &mut Observations) {
     let Some(msr) = &facts.msr_controls else {
         return;
     };
@@ -95,7 +128,7 @@ fn from_misc_enable(facts: &Facts, vendor: CpuVendor, j: &mut Judgement) {
     }
 }
 
-fn from_efer(facts: &Facts, j: &mut Judgement) {
+fn from_efer(facts: &Facts, j: &mut Observations) {
     let Some(msr) = &facts.msr_controls else {
         return;
     };

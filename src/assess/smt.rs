@@ -1,5 +1,6 @@
-use super::{Inference, Judgement};
+use super::{Inference, Observations};
 use crate::facts::{CpuVendor, Facts};
+use crate::knowledge::{Presence, Vendor};
 use crate::model::{Capability, FirmwareState, OsState, Silicon};
 
 /// AMD added SMT with Zen (family 0x17); K8, K10 and the Bulldozer family
@@ -59,15 +60,15 @@ pub fn assess(facts: &Facts, inference: &Inference) -> Capability {
     }
 
     if silicon == Silicon::Unknown {
-        let mut judgement = Judgement::from_parts(
+        let mut seen = Observations::from_parts(
             silicon,
             FirmwareState::Unknown,
             OsState::Unknown,
             std::mem::take(&mut evidence),
         );
-        inference.smt(&mut judgement);
-        silicon = judgement.silicon();
-        evidence = judgement.into_evidence();
+        infer(inference, &mut seen);
+        silicon = seen.silicon();
+        evidence = seen.into_evidence();
     }
 
     let os_state = os_state(facts, &mut evidence);
@@ -84,6 +85,35 @@ pub fn assess(facts: &Facts, inference: &Inference) -> Capability {
         _ => FirmwareState::Unknown,
     };
     Capability::judge(silicon, firmware, os_state, evidence)
+}
+
+/// Hyper-threading is inferred only for generations (or brand families)
+/// with it on every SKU, and only on established bare metal: a virtual
+/// machine's topology is the hypervisor's, and one thread per core there
+/// says nothing about firmware.
+fn infer(inference: &Inference, seen: &mut Observations) {
+    if !inference.bare_metal() {
+        return;
+    }
+    let Some(identified) = inference.unknown_silicon(seen) else {
+        return;
+    };
+    let name = match identified.vendor() {
+        Some(Vendor::Amd) => "SMT",
+        _ => "hyper-threading",
+    };
+    let source = inference.source(identified);
+    match identified.smt() {
+        Some(Presence::All) => seen.observe_silicon(
+            Silicon::Yes,
+            format!("{name}: supported ({source}: every SKU has it)"),
+        ),
+        Some(Presence::None) => seen.observe_silicon(
+            Silicon::No,
+            format!("{name}: unsupported ({source}: no SKU has it)"),
+        ),
+        _ => {}
+    }
 }
 
 fn os_state(facts: &Facts, evidence: &mut Vec<String>) -> OsState {

@@ -1,4 +1,5 @@
 use super::{Check, Context, Doc, Hit};
+use crate::model::LogMeaning;
 use crate::model::Severity;
 
 pub static CHECK: Check = Check {
@@ -30,7 +31,7 @@ const XEN_FALSE: [&str; 5] = ["0", "no", "off", "false", "disable"];
 fn run(context: &Context) -> Vec<Hit> {
     let facts = context.facts;
     let log = facts.kernel_log.as_ref();
-    let erratum = log.and_then(|l| l.events("xen-iommu-erratum").next());
+    let erratum = log.and_then(|l| l.events_meaning(LogMeaning::IommuErratum).next());
     let tables = facts
         .acpi
         .as_ref()
@@ -73,7 +74,7 @@ fn run(context: &Context) -> Vec<Hit> {
             ));
         }
     }
-    if let Some(event) = log.and_then(|l| l.events("xen-iommu-disabled").next()) {
+    if let Some(event) = log.and_then(|l| l.events_meaning(LogMeaning::IommuNotInUse).next()) {
         evidence.push(event.as_evidence());
         if xen_off.is_empty() && erratum.is_none() {
             remedy.push(

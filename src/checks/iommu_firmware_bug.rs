@@ -39,7 +39,7 @@ fn run(context: &Context) -> Vec<Hit> {
     }
     if let Some(log) = &facts.kernel_log {
         evidence.extend(
-            log.events("iommu-firmware-bug")
+            log.events_meaning(crate::model::LogMeaning::IommuFirmwareBug)
                 .take(3)
                 .map(|e| e.as_evidence()),
         );

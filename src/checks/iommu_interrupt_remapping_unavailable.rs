@@ -22,8 +22,6 @@ pub static CHECK: Check = Check {
     run,
 };
 
-const EVENTS: [&str; 3] = ["iommu-ir-erratum", "xen-iommu-erratum", "xen-ir-disabled"];
-
 fn run(context: &Context) -> Vec<Hit> {
     let facts = context.facts;
     // Nothing to remap without an IOMMU; iommu-absent covers that.
@@ -41,8 +39,11 @@ fn run(context: &Context) -> Vec<Hit> {
         }
     }
     if let Some(log) = &facts.kernel_log {
-        for id in EVENTS {
-            if let Some(event) = log.events(id).next() {
+        // The first line of each kind is enough.
+        let mut kinds = Vec::new();
+        for event in log.events_meaning(crate::model::LogMeaning::InterruptRemappingUnavailable) {
+            if !kinds.contains(&&event.id) {
+                kinds.push(&event.id);
                 evidence.push(event.as_evidence());
             }
         }

@@ -2,19 +2,20 @@
 //! (log and line number) and what it says, a few of them, then a count.
 
 use crate::facts::{Facts, LogEvent};
+use crate::model::LogMeaning;
 
 /// Lines quoted before the rest is only counted.
 pub const QUOTED: usize = 8;
 
-/// Events whose id is in `ids`, in log order.
-pub fn events<'a>(facts: &'a Facts, ids: &[&str]) -> Vec<&'a LogEvent> {
+/// Events that say any of `meanings`, in log order.
+pub fn events<'a>(facts: &'a Facts, meanings: &[LogMeaning]) -> Vec<&'a LogEvent> {
     facts
         .kernel_log
         .as_ref()
         .map(|log| {
             log.events
                 .iter()
-                .filter(|e| ids.contains(&e.id.as_str()))
+                .filter(|e| meanings.iter().any(|&m| e.means(m)))
                 .collect()
         })
         .unwrap_or_default()

@@ -21,7 +21,7 @@ pub static CHECK: Check = Check {
 };
 
 fn run(context: &Context) -> Vec<Hit> {
-    let events = log_lines::events(context.facts, &["mce"]);
+    let events = log_lines::events(context.facts, &[crate::model::LogMeaning::MachineCheck]);
     let (Some(first), Some(last)) = (events.first(), events.last()) else {
         return Vec::new();
     };

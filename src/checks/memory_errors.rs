@@ -2,14 +2,15 @@
 
 use super::{log_lines, remedy, Context, Hit};
 use crate::facts::LogEvent;
+use crate::model::LogMeaning;
 
 /// Total errors the lines state; a line without a number is one error.
 pub fn total(events: &[&LogEvent]) -> u64 {
     events.iter().map(|e| e.count.unwrap_or(1)).sum()
 }
 
-pub fn hit(context: &Context, id: &str, kind: &str, consequence: &str) -> Vec<Hit> {
-    let events = log_lines::events(context.facts, &[id]);
+pub fn hit(context: &Context, meaning: LogMeaning, kind: &str, consequence: &str) -> Vec<Hit> {
+    let events = log_lines::events(context.facts, &[meaning]);
     let (Some(first), Some(last)) = (events.first(), events.last()) else {
         return Vec::new();
     };

@@ -21,7 +21,7 @@ pub static CHECK: Check = Check {
 fn run(context: &Context) -> Vec<Hit> {
     memory_errors::hit(
         context,
-        "edac-ce",
+        crate::model::LogMeaning::MemoryErrorCorrected,
         "corrected",
         "ECC repaired them; a DIMM that keeps producing them is likely to fail.",
     )

@@ -21,7 +21,7 @@ pub static CHECK: Check = Check {
 fn run(context: &Context) -> Vec<Hit> {
     memory_errors::hit(
         context,
-        "edac-ue",
+        crate::model::LogMeaning::MemoryErrorUncorrected,
         "uncorrected",
         "Data was lost; under Xen such an error crashes a guest, dom0 or the whole host.",
     )

@@ -1,26 +1,10 @@
-//! What the NMI checks share: which log events are NMIs, how Xen reads its
-//! `nmi=` option, and the remedies (the Xen line to edit on this machine,
-//! the hardware to look at).
+//! What the NMI checks share: how Xen reads its `nmi=` option, and the
+//! remedies (the Xen line to edit on this machine, the hardware to look at).
 
 use super::xen_cmdline::{self, Cmdline, Place};
 use super::{remedy, Context};
 use crate::facts::Facts;
 use crate::knowledge::XenBootOptions;
-
-/// NMIs that were handled (logged, not fatal).
-pub const LOGGED: [&str; 8] = [
-    "nmi-unknown",
-    "nmi-serr",
-    "nmi-iock",
-    "hpwdt-nmi",
-    "xen-nmi-unknown",
-    "xen-nmi-serr",
-    "xen-nmi-iock",
-    "xen-nmi-memory",
-];
-
-/// NMIs that stopped the machine.
-pub const FATAL: [&str; 2] = ["nmi-panic", "xen-nmi-fatal"];
 
 /// What Xen does on an NMI parity or I/O error. Xen looks only at the
 /// first letter of the value (`xen/arch/x86/traps.c`: `opt_nmi[0]`).

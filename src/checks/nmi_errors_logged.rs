@@ -1,7 +1,7 @@
 use super::nmi::{self, Policy};
 use super::{log_lines, xen_cmdline, Check, Context, Doc, Hit};
-use crate::model::LogOrigin;
 use crate::model::Severity;
+use crate::model::{LogMeaning, LogOrigin};
 
 pub static CHECK: Check = Check {
     id: "nmi-errors-logged",
@@ -31,21 +31,22 @@ pub static CHECK: Check = Check {
 };
 
 fn run(context: &Context) -> Vec<Hit> {
-    let events = log_lines::events(context.facts, &nmi::LOGGED);
+    let events = log_lines::events(context.facts, &[LogMeaning::NmiLogged]);
     let (Some(first), Some(last)) = (events.first(), events.last()) else {
         return Vec::new();
     };
-    let count = |ids: &[&str]| {
+    // Linux's NMIs by kind; Xen's are counted together below.
+    let count = |meaning| {
         events
             .iter()
-            .filter(|e| ids.contains(&e.id.as_str()))
+            .filter(|e| e.origin == LogOrigin::Linux && e.means(meaning))
             .count()
     };
     let kinds = [
-        (count(&["nmi-unknown"]), "unknown reason"),
-        (count(&["nmi-serr"]), "PCI system error (SERR)"),
-        (count(&["nmi-iock"]), "I/O check (IOCK)"),
-        (count(&["hpwdt-nmi"]), "caught by hpwdt"),
+        (count(LogMeaning::NmiUnknownReason), "unknown reason"),
+        (count(LogMeaning::NmiSystemError), "PCI system error (SERR)"),
+        (count(LogMeaning::NmiIoCheck), "I/O check (IOCK)"),
+        (count(LogMeaning::NmiCaughtByHpwdt), "caught by hpwdt"),
         (
             events.iter().filter(|e| e.origin == LogOrigin::Xen).count(),
             "reported by Xen",

@@ -26,11 +26,14 @@ pub static CHECK: Check = Check {
 };
 
 fn run(context: &Context) -> Vec<Hit> {
-    let events = log_lines::events(context.facts, &nmi::FATAL);
+    let events = log_lines::events(context.facts, &[crate::model::LogMeaning::NmiFatal]);
     let Some(first) = events.first() else {
         return Vec::new();
     };
-    let xen = events.iter().filter(|e| e.id == "xen-nmi-fatal").count();
+    let xen = events
+        .iter()
+        .filter(|e| e.origin == crate::model::LogOrigin::Xen)
+        .count();
     let linux = events.len() - xen;
     let mut parts = Vec::new();
     if linux > 0 {

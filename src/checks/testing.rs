@@ -63,6 +63,12 @@ pub fn cpu(vendor: CpuVendor) -> CpuFacts {
 pub fn event(id: &str, origin: LogOrigin, line: u64, text: &str) -> LogEvent {
     LogEvent {
         id: id.into(),
+        // What the builtin signature of that id says.
+        meanings: crate::knowledge::Knowledge::builtin()
+            .log_signatures
+            .get(id)
+            .map(|s| s.means.clone())
+            .unwrap_or_default(),
         origin,
         line,
         text: text.into(),

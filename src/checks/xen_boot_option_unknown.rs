@@ -38,7 +38,8 @@ fn run(context: &Context) -> Vec<Hit> {
             }
         }
     }
-    let complaints = log_lines::events(context.facts, &["xen-parameter-unknown"]);
+    let complaints =
+        log_lines::events(context.facts, &[crate::model::LogMeaning::XenOptionUnknown]);
     unknown
         .into_iter()
         .map(|option| {

@@ -25,9 +25,8 @@ pub static CHECK: Check = Check {
 };
 
 fn run(context: &Context) -> Vec<Hit> {
-    let mut ids: Vec<&str> = nmi::LOGGED.to_vec();
-    ids.extend(nmi::FATAL);
-    let events = log_lines::events(context.facts, &ids);
+    use crate::model::LogMeaning::{NmiFatal, NmiLogged};
+    let events = log_lines::events(context.facts, &[NmiLogged, NmiFatal]);
     if events.is_empty() {
         return Vec::new();
     }

@@ -1,4 +1,4 @@
-use crate::model::LogOrigin;
+use crate::model::{LogMeaning, LogOrigin};
 use serde::Serialize;
 
 /// The kernel log (Linux's, and Xen's own console when read), reduced to the
@@ -15,17 +15,14 @@ pub struct KernelLogFacts {
 }
 
 /// One recognised line. `id` is a signature id from
-/// `probes/log-signatures.toml`, stable like a check id. Ids other code
-/// relies on: nmi-unknown, nmi-serr, nmi-iock, nmi-panic,
-/// virt-disabled-by-bios, iommu-active, iommu-ir-erratum, iommu-firmware-bug,
-/// mce, edac-ce, edac-ue, hypervisor-detected, nx-active, nx-missing, and
-/// Xen's own
-/// xen-hap-detected, xen-hap-not-detected, xen-vmx-disabled,
-/// xen-svm-disabled, xen-iommu-enabled, xen-iommu-disabled,
-/// xen-ir-enabled, xen-ir-disabled, xen-iommu-erratum, xen-nmi-fatal.
+/// `probes/log-signatures.toml`, stable like a check id and shown in
+/// evidence; code asks what the line means (`meanings`), never its id.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct LogEvent {
     pub id: String,
+    /// What the line says, as its signature (and the wording that matched)
+    /// declares it; sorted.
+    pub meanings: Vec<LogMeaning>,
     pub origin: LogOrigin,
     /// 1-based line number in the log text.
     pub line: u64,
@@ -45,6 +42,10 @@ pub struct LogEvent {
 }
 
 impl LogEvent {
+    pub fn means(&self, meaning: LogMeaning) -> bool {
+        self.meanings.contains(&meaning)
+    }
+
     /// The event as evidence: which log, which line, and the line itself
     /// (cut at 200 characters: a log line can be arbitrarily long).
     pub fn as_evidence(&self) -> String {
@@ -54,11 +55,18 @@ impl LogEvent {
 }
 
 impl KernelLogFacts {
-    pub fn events<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a LogEvent> + 'a {
-        self.events.iter().filter(move |e| e.id == id)
+    /// Events that say `meaning`, in log order.
+    pub fn events_meaning(&self, meaning: LogMeaning) -> impl Iterator<Item = &LogEvent> + '_ {
+        self.events.iter().filter(move |e| e.means(meaning))
     }
 
-    pub fn has(&self, id: &str) -> bool {
-        self.events(id).next().is_some()
+    pub fn has(&self, meaning: LogMeaning) -> bool {
+        self.events_meaning(meaning).next().is_some()
+    }
+
+    /// Events of one signature, by its public id: for tests and readers of
+    /// the JSON evidence. Code asks by meaning instead.
+    pub fn events<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a LogEvent> + 'a {
+        self.events.iter().filter(move |e| e.id == id)
     }
 }

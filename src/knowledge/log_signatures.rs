@@ -3,40 +3,9 @@
 
 use super::pattern::Pattern;
 use super::KnowledgeError;
-use crate::model::LogOrigin;
+use crate::model::{LogMeaning, LogOrigin};
 use serde::Deserialize;
 use std::collections::BTreeSet;
-
-/// Ids other code reads (see `facts::LogEvent`); the file must define
-/// every one of them.
-pub const CONTRACT_IDS: &[&str] = &[
-    "nmi-unknown",
-    "nmi-serr",
-    "nmi-iock",
-    "nmi-panic",
-    "virt-disabled-by-bios",
-    "iommu-active",
-    "iommu-ir-erratum",
-    "iommu-firmware-bug",
-    "mce",
-    "edac-ce",
-    "edac-ue",
-    "hypervisor-detected",
-    "kvm-active",
-    "nx-active",
-    "nx-missing",
-    "hpwdt-nmi",
-    "xen-hap-detected",
-    "xen-hap-not-detected",
-    "xen-vmx-disabled",
-    "xen-svm-disabled",
-    "xen-iommu-enabled",
-    "xen-iommu-disabled",
-    "xen-ir-enabled",
-    "xen-ir-disabled",
-    "xen-iommu-erratum",
-    "xen-nmi-fatal",
-];
 
 const FILE: &str = "log-signatures.toml";
 
@@ -55,6 +24,8 @@ pub struct LogSignatures {
 pub struct LogSignature {
     pub id: String,
     pub origin: LogOrigin,
+    /// What every line of this signature says; a pattern may say more.
+    pub means: Vec<LogMeaning>,
     pub title: String,
     /// Alternative wordings, in order of preference.
     pub patterns: Vec<SignaturePattern>,
@@ -73,6 +44,9 @@ pub struct SignaturePattern {
     /// several lines); those lines then belong to the event.
     pub then: Vec<Pattern>,
     pub within: usize,
+    /// The signature's meanings and the pattern's own, sorted: what an
+    /// event matched by this pattern says.
+    pub means: Vec<LogMeaning>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -86,13 +60,25 @@ pub(super) struct RawFile {
 struct RawSignature {
     id: String,
     origin: RawOrigin,
+    #[serde(default)]
+    means: Vec<LogMeaning>,
     title: String,
     patterns: Vec<String>,
     #[serde(default)]
     multiline: Vec<RawMultiLine>,
     #[serde(default)]
+    variant: Vec<RawVariant>,
+    #[serde(default)]
     unless: Vec<String>,
     examples: Vec<String>,
+}
+
+/// `[[signature.variant]]`: wordings that say more than the signature.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVariant {
+    patterns: Vec<String>,
+    means: Vec<LogMeaning>,
 }
 
 /// `[[signature.multiline]]`: a message printed over several lines.
@@ -167,9 +153,17 @@ impl LogSignatures {
                 )));
             }
         }
-        if let Some(missing) = CONTRACT_IDS.iter().find(|id| !seen.contains(*id)) {
+        // Code asks for meanings, never ids: a meaning nothing declares
+        // would switch its readers off without a word.
+        let declared: BTreeSet<LogMeaning> = self
+            .signatures
+            .iter()
+            .flat_map(|s| s.patterns.iter().flat_map(|p| p.means.iter().copied()))
+            .collect();
+        if let Some(missing) = LogMeaning::ALL.iter().find(|m| !declared.contains(m)) {
             return Err(invalid(format!(
-                "signature `{missing}` is missing; checks and assessments rely on it"
+                "no signature means `{}`; checks and assessments rely on it",
+                missing.as_str()
             )));
         }
         Ok(())
@@ -180,13 +174,31 @@ fn compile(raw: RawSignature) -> Result<LogSignature, KnowledgeError> {
     let one = |p: &str| -> Result<Pattern, KnowledgeError> {
         Pattern::compile(p).map_err(|e| invalid(format!("signature `{}`: {e}", raw.id)))
     };
+    let means = sorted(raw.means.iter().copied());
+    let plain =
+        |text: &String, means: Vec<LogMeaning>| -> Result<SignaturePattern, KnowledgeError> {
+            Ok(SignaturePattern {
+                pattern: one(text)?,
+                then: Vec::new(),
+                within: DEFAULT_WITHIN,
+                means,
+            })
+        };
     let mut patterns = Vec::new();
     for text in &raw.patterns {
-        patterns.push(SignaturePattern {
-            pattern: one(text)?,
-            then: Vec::new(),
-            within: DEFAULT_WITHIN,
-        });
+        patterns.push(plain(text, means.clone())?);
+    }
+    for variant in &raw.variant {
+        if variant.patterns.is_empty() || variant.means.is_empty() {
+            return Err(invalid(format!(
+                "signature `{}`: a variant needs patterns and meanings",
+                raw.id
+            )));
+        }
+        let more = sorted(means.iter().chain(&variant.means).copied());
+        for text in &variant.patterns {
+            patterns.push(plain(text, more.clone())?);
+        }
     }
     for m in &raw.multiline {
         let within = m.within.unwrap_or(DEFAULT_WITHIN);
@@ -200,6 +212,7 @@ fn compile(raw: RawSignature) -> Result<LogSignature, KnowledgeError> {
             pattern: one(&m.text)?,
             then: m.then.iter().map(|t| one(t)).collect::<Result<_, _>>()?,
             within,
+            means: means.clone(),
         });
     }
     Ok(LogSignature {
@@ -214,9 +227,15 @@ fn compile(raw: RawSignature) -> Result<LogSignature, KnowledgeError> {
             RawOrigin::Xen => LogOrigin::Xen,
         },
         id: raw.id,
+        means,
         title: raw.title,
         examples: raw.examples,
     })
+}
+
+fn sorted(means: impl Iterator<Item = LogMeaning>) -> Vec<LogMeaning> {
+    let set: BTreeSet<LogMeaning> = means.collect();
+    set.into_iter().collect()
 }
 
 fn invalid(message: String) -> KnowledgeError {
@@ -230,21 +249,89 @@ fn invalid(message: String) -> KnowledgeError {
 mod tests {
     use super::*;
 
+    const BUILTIN: &str = include_str!("../../probes/log-signatures.toml");
+
+    fn error(text: &str) -> Option<String> {
+        LogSignatures::load_toml(text).err().map(|e| e.to_string())
+    }
+
     #[test]
-    fn a_missing_contract_id_is_refused() {
-        let text = r#"
-[[signature]]
-id = "mce"
-origin = "linux"
-title = "machine check"
-patterns = ["Machine check events logged"]
-examples = ["Machine check events logged"]
-"#;
-        let err = LogSignatures::load_toml(text).err().map(|e| e.to_string());
+    fn the_builtin_file_declares_every_meaning() {
+        assert_eq!(error(BUILTIN), None);
+    }
+
+    #[test]
+    fn removing_the_only_signature_of_a_meaning_is_refused_by_name() {
+        // `xen-parameter-unknown` is the only signature that means
+        // `xen-option-unknown`: renaming the meaning away (or deleting the
+        // signature) would silently switch xen-boot-option-unknown off.
+        let without = BUILTIN.replace("means = [\"xen-option-unknown\"]\n", "");
+        assert_ne!(without, BUILTIN);
+        let err = error(&without);
         assert!(
-            err.as_deref().is_some_and(|e| e.contains("is missing")),
+            err.as_deref()
+                .is_some_and(|e| e.contains("`xen-option-unknown`")),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn every_meaning_is_guarded() {
+        for &meaning in LogMeaning::ALL {
+            let mut raw: RawFile = toml::from_str(BUILTIN).expect("the builtin file parses");
+            for s in &mut raw.signature {
+                s.means.retain(|&m| m != meaning);
+                for v in &mut s.variant {
+                    v.means.retain(|&m| m != meaning);
+                }
+                // A variant left meaning nothing more is refused for that.
+                s.variant.retain(|v| !v.means.is_empty());
+            }
+            let err = LogSignatures::load(raw)
+                .and_then(|l| l.validate().map(|()| l))
+                .err()
+                .map(|e| e.to_string());
+            let name = format!("`{}`", meaning.as_str());
+            assert!(
+                err.as_deref().is_some_and(|e| e.contains(&name)),
+                "{meaning:?}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_variant_adds_its_meanings_to_its_patterns_only() {
+        let text = r#"
+[[signature]]
+id = "kvm-active"
+origin = "linux"
+means = ["hvm-active"]
+title = "kvm loaded"
+patterns = ["kvm: Nested Virtualization enabled"]
+examples = ["kvm: Nested Paging enabled"]
+
+[[signature.variant]]
+patterns = ["kvm: Nested Paging enabled"]
+means = ["npt-used-by-kvm"]
+"#;
+        let raw: RawFile = toml::from_str(text).expect("parses");
+        // Compiled alone: the file as a whole lacks most meanings.
+        let signature = raw.signature.into_iter().next().map(compile);
+        let signature = signature.expect("one signature").expect("compiles");
+        let means: Vec<&[LogMeaning]> = signature
+            .patterns
+            .iter()
+            .map(|p| p.means.as_slice())
+            .collect();
+        assert_eq!(
+            means,
+            [
+                &[LogMeaning::HvmActive][..],
+                &[LogMeaning::HvmActive, LogMeaning::NptUsedByKvm][..]
+            ]
+        );
+        let empty = text.replace("means = [\"npt-used-by-kvm\"]", "means = []");
+        assert!(error(&empty).is_some_and(|e| e.contains("variant needs")));
     }
 
     #[test]

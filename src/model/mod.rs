@@ -4,11 +4,13 @@
 //! nothing from the pipeline above it. These names are public JSON values.
 
 mod capability;
+mod log_meaning;
 mod platform;
 
 pub use capability::{
     CapState, Capabilities, Capability, CapabilityName, FirmwareState, OsState, Silicon,
 };
+pub use log_meaning::LogMeaning;
 pub use platform::{LogOrigin, Platform};
 
 use serde::{Deserialize, Serialize};

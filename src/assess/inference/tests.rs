@@ -7,7 +7,7 @@ use crate::facts::{
     CpuFacts, CpuFeatures, CpuTopology, CpuVendor, Facts, KernelLogFacts, LogEvent,
 };
 use crate::knowledge::Knowledge;
-use crate::model::{CapState, FirmwareState, Platform, Silicon, Verdict};
+use crate::model::{CapState, FirmwareState, LogMeaning, Platform, Silicon, Verdict};
 
 struct Cpu {
     vendor: CpuVendor,
@@ -227,6 +227,7 @@ fn a_disabled_by_bios_line_makes_hidden_vt_x_disabled_in_firmware() {
     f.kernel_log = Some(KernelLogFacts {
         events: vec![LogEvent {
             id: "virt-disabled-by-bios".into(),
+            meanings: vec![LogMeaning::HvmDisabledByFirmware],
             line: 7,
             text: "kvm: disabled by bios".into(),
             ..LogEvent::default()

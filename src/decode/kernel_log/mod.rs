@@ -106,6 +106,7 @@ fn scan_log(scanner: &Scanner, input: &LogInput, facts: &mut KernelLogFacts) {
                 }
                 facts.events.push(LogEvent {
                     id: signature.id.clone(),
+                    meanings: pattern.means.clone(),
                     origin,
                     line: input.line_offset + index as u64 + 1,
                     timestamp: record.timestamp.map(str::to_string),

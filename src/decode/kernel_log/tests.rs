@@ -1,6 +1,7 @@
 use super::*;
 use crate::evidence::{LogText, Origin, XenRaw};
 use crate::knowledge::Knowledge;
+use crate::model::LogMeaning;
 
 const FIXTURES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -88,7 +89,10 @@ fn dl360_g5_kvm_disabled_and_hpwdt_decoding_nmis() {
         vec![853, 854, 855, 856, 857, 858, 860, 861]
     );
     assert_eq!(lines_of(&facts, "hpwdt-nmi-decoding"), vec![836]);
-    assert!(!facts.has("hpwdt-nmi"), "no NMI occurred");
+    assert!(
+        !facts.has(LogMeaning::NmiLogged) && !facts.has(LogMeaning::NmiFatal),
+        "no NMI occurred"
+    );
     assert_eq!(lines_of(&facts, "nx-active"), vec![19]);
     assert_eq!(facts.events.len(), 10, "{:?}", events(&facts));
 }
@@ -193,6 +197,35 @@ fn dl165_g7_kvm_amd_uses_nested_paging() {
         .events("kvm-active")
         .next()
         .is_some_and(|e| e.text.ends_with("kvm: Nested Paging enabled")));
+    let npt: Vec<u64> = facts
+        .events_meaning(LogMeaning::NptUsedByKvm)
+        .map(|e| e.line)
+        .collect();
+    assert_eq!(npt, vec![1001]);
+    assert!(facts.has(LogMeaning::HvmActive));
+}
+
+#[test]
+fn only_kvm_s_nested_paging_line_says_it_uses_npt() {
+    let facts = decode_text(
+        "[   10.371354] kvm: Nested Paging enabled\n\
+         [   10.371360] kvm: Nested Virtualization enabled\n",
+    );
+    let meanings: Vec<(&str, &[LogMeaning])> = facts
+        .events
+        .iter()
+        .map(|e| (e.id.as_str(), e.meanings.as_slice()))
+        .collect();
+    assert_eq!(
+        meanings,
+        vec![
+            (
+                "kvm-active",
+                &[LogMeaning::HvmActive, LogMeaning::NptUsedByKvm][..]
+            ),
+            ("kvm-active", &[LogMeaning::HvmActive][..]),
+        ]
+    );
 }
 
 #[test]

@@ -1,20 +1,20 @@
 use crate::model::{Capability, FirmwareState, OsState, Silicon};
 
-/// Collects observations about one capability from several sources. The
+/// What the sources say about one capability, collected in order. The
 /// first definite answer for a column wins, so callers observe in order of
 /// trust (MSRs before logs before inference); later observations still add
 /// their evidence, flagged when they disagree.
 #[derive(Debug, Clone)]
-pub struct Judgement {
+pub struct Observations {
     silicon: Silicon,
     firmware: FirmwareState,
     os: OsState,
     evidence: Vec<String>,
 }
 
-impl Default for Judgement {
+impl Default for Observations {
     fn default() -> Self {
-        Judgement {
+        Observations {
             silicon: Silicon::Unknown,
             firmware: FirmwareState::Unknown,
             os: OsState::Unknown,
@@ -23,16 +23,16 @@ impl Default for Judgement {
     }
 }
 
-impl Judgement {
-    /// Continues from columns an assessor decided directly, so that less
+impl Observations {
+    /// Continues from columns a capability decided directly, so that less
     /// trusted sources (inference) can still be observed after them.
     pub fn from_parts(
         silicon: Silicon,
         firmware: FirmwareState,
         os: OsState,
         evidence: Vec<String>,
-    ) -> Judgement {
-        Judgement {
+    ) -> Observations {
+        Observations {
             silicon,
             firmware,
             os,
@@ -61,51 +61,56 @@ impl Judgement {
     }
 
     pub fn observe_silicon(&mut self, value: Silicon, evidence: impl Into<String>) {
-        let evidence = evidence.into();
-        match (self.silicon, value) {
-            (_, Silicon::Unknown) => self.evidence.push(evidence),
-            (Silicon::Unknown, v) => {
-                self.silicon = v;
-                self.evidence.push(evidence);
-            }
-            (current, v) if current == v => self.evidence.push(evidence),
-            _ => self
-                .evidence
-                .push(format!("{evidence} (outweighed by the evidence above)")),
-        }
+        settle(
+            &mut self.silicon,
+            Silicon::Unknown,
+            value,
+            evidence.into(),
+            &mut self.evidence,
+        );
     }
 
     pub fn observe_firmware(&mut self, value: FirmwareState, evidence: impl Into<String>) {
         let evidence = evidence.into();
-        match (self.firmware, value) {
-            (_, FirmwareState::Unknown) => self.evidence.push(evidence),
-            (FirmwareState::Unknown, v) => {
-                self.firmware = v;
-                self.evidence.push(evidence);
-            }
-            (current, v) if current == v => self.evidence.push(evidence),
-            _ => self
-                .evidence
-                .push(format!("{evidence} (outweighed by the evidence above)")),
-        }
+        settle(
+            &mut self.firmware,
+            FirmwareState::Unknown,
+            value,
+            evidence,
+            &mut self.evidence,
+        );
     }
 
     pub fn observe_os(&mut self, value: OsState, evidence: impl Into<String>) {
-        let evidence = evidence.into();
-        match (self.os, value) {
-            (_, OsState::Unknown) => self.evidence.push(evidence),
-            (OsState::Unknown, v) => {
-                self.os = v;
-                self.evidence.push(evidence);
-            }
-            (current, v) if current == v => self.evidence.push(evidence),
-            _ => self
-                .evidence
-                .push(format!("{evidence} (outweighed by the evidence above)")),
-        }
+        settle(
+            &mut self.os,
+            OsState::Unknown,
+            value,
+            evidence.into(),
+            &mut self.evidence,
+        );
     }
 
     pub fn finish(self) -> Capability {
         Capability::judge(self.silicon, self.firmware, self.os, self.evidence)
+    }
+}
+
+/// One column: the first definite answer wins; a later one that disagrees
+/// keeps its evidence, marked as outweighed.
+fn settle<T: Copy + PartialEq>(
+    column: &mut T,
+    unknown: T,
+    value: T,
+    evidence: String,
+    all: &mut Vec<String>,
+) {
+    if value == unknown || *column == value {
+        all.push(evidence);
+    } else if *column == unknown {
+        *column = value;
+        all.push(evidence);
+    } else {
+        all.push(format!("{evidence} (outweighed by the evidence above)"));
     }
 }
