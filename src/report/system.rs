@@ -139,11 +139,21 @@ mod tests {
 
     #[test]
     fn an_import_says_why_there_is_no_overview() {
-        let summary = system(&Facts::default());
+        let import = Facts {
+            origin: Origin::Import,
+            ..Facts::default()
+        };
+        let summary = system(&import);
         assert_eq!(summary.status, Some(SourceStatus::Absent));
         assert!(summary
             .reason
             .as_deref()
             .is_some_and(|r| r.contains("imported")));
+        // A live bundle of a build before the overview existed says so.
+        let old_bundle = system(&Facts::default());
+        assert!(old_bundle
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("did not read")));
     }
 }
