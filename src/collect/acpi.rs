@@ -6,17 +6,17 @@
 //! the names Xen gives the DMAR in dom0 so that Linux leaves VT-d alone.
 
 use super::procfs::{errno_name, is_missing};
-use crate::decode::acpi::header::name_at;
+use crate::bounded::{self, Over};
 use crate::evidence::{AcpiRaw, AcpiTableRaw, Evidence, HexBytes, SourceStatus};
+use crate::formats::acpi_header::name_at;
 use nix::errno::Errno;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 
 const SOURCE: &str = "acpi";
 const TABLES: &str = "sys/firmware/acpi/tables";
-pub const KEPT: [&str; 5] = ["DMAR", "IVRS", "APIC", "RMAD", "XMAR"];
 /// Far above any real MADT (16 bytes per x2APIC: 8192 CPUs is 128 KiB).
-const TABLE_CAP: u64 = 4 << 20;
+const TABLE_CAP: usize = 4 << 20;
 /// More entries than a machine has tables: a captured tree may be garbage.
 const ENTRY_CAP: usize = 4096;
 
@@ -67,7 +67,7 @@ pub fn collect(evidence: &mut Evidence, root: &Path) {
         let Some(signature) = name_at(base.as_bytes(), 0) else {
             continue;
         };
-        if !KEPT.contains(&signature.as_str()) {
+        if !AcpiRaw::KEPT.contains(&signature.as_str()) {
             signatures.push(signature);
             continue;
         }
@@ -119,12 +119,9 @@ fn list(dir: &Path) -> io::Result<Vec<(String, PathBuf)>> {
     Ok(files)
 }
 
+/// A table over the cap is refused: a cut one would decode as garbage.
 fn read_table(path: &Path) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(TABLE_CAP)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
+    Ok(bounded::read(path, TABLE_CAP, Over::Refuse)?.bytes)
 }
 
 fn is_denied(error: &io::Error) -> bool {

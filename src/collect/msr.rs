@@ -11,8 +11,9 @@
 //! other case says in the source detail why there are no MSRs.
 
 use super::procfs::{errno_name, is_missing};
-use crate::decode::procfs::cpulist::parse_cpu_list;
+use crate::bounded::{self, Device, Over, FILE_CAP};
 use crate::evidence::{Evidence, MsrDump, MsrReading, SourceStatus};
+use crate::formats::cpulist::parse_cpu_list;
 use nix::errno::Errno;
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -204,11 +205,15 @@ fn modprobe(args: &[&str]) -> Result<(), String> {
 
 /// The online CPUs, from sysfs; CPU 0 alone when the list is unreadable.
 fn online_cpus(root: &Path) -> Vec<u32> {
-    std::fs::read_to_string(root.join("sys/devices/system/cpu/online"))
-        .ok()
-        .and_then(|text| parse_cpu_list(&text).ok())
-        .filter(|cpus| !cpus.is_empty())
-        .unwrap_or_else(|| vec![0])
+    bounded::read_text(
+        &root.join("sys/devices/system/cpu/online"),
+        FILE_CAP,
+        Over::Refuse,
+    )
+    .ok()
+    .and_then(|read| parse_cpu_list(&read.text).ok())
+    .filter(|cpus| !cpus.is_empty())
+    .unwrap_or_else(|| vec![0])
 }
 
 enum Read {
@@ -248,7 +253,7 @@ pub fn collect(evidence: &mut Evidence, root: &Path, modules: &Modules) {
     let mut dumps = Vec::with_capacity(cpus.len());
     for &cpu in &cpus {
         let path = node(root, cpu, "msr");
-        let file = match File::open(&path) {
+        let file = match bounded::open(&path, Some(Device::Msr)).map_err(std::io::Error::from) {
             Ok(file) => file,
             Err(e) if cpu == first => {
                 let (status, detail) = first_cpu_failure(&e, cpu, modules);
