@@ -4,9 +4,11 @@
 //! better decoder improves old captures too. Everything here is serialisable;
 //! `xenready capture` writes it and `xenready analyze` reads it back.
 
+mod bundle;
 mod bytes;
 mod source;
 
+pub use bundle::{BundleError, BUNDLE_CAP};
 pub use bytes::HexBytes;
 pub use source::{SourceRecord, SourceStatus};
 

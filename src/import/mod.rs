@@ -16,6 +16,9 @@ pub mod dmidecode_text;
 
 pub use dmidecode_text::dmidecode_text_file;
 
+#[cfg(test)]
+mod fifo_tests;
+
 use crate::bounded::{self, Over, ReadError};
 use crate::evidence::{Evidence, SourceStatus};
 use std::path::{Path, PathBuf};
