@@ -10,6 +10,7 @@
 //! it (and `cpuid`), and unloads what it loaded when the scan ends; every
 //! other case says in the source detail why there are no MSRs.
 
+use super::process;
 use super::procfs::{errno_name, is_missing};
 use crate::bounded::{self, Device, Over, FILE_CAP};
 use crate::evidence::{Evidence, MsrDump, MsrReading, SourceStatus};
@@ -19,7 +20,6 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const SOURCE: &str = "msr";
@@ -166,41 +166,31 @@ fn modprobe(args: &[&str]) -> Result<(), String> {
         .copied()
         .find(|p| Path::new(p).exists())
         .unwrap_or("modprobe");
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run {program}: {e}"))?;
-    let deadline = Instant::now() + MODPROBE_TIMEOUT;
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) if status.success() => return Ok(()),
-            Ok(Some(status)) => {
-                let mut stderr = String::new();
-                if let Some(mut pipe) = child.stderr.take() {
-                    let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
-                }
-                let first = stderr.lines().find(|l| !l.trim().is_empty());
-                return Err(match first {
-                    Some(line) => line.trim().chars().take(200).collect(),
-                    None => format!("{program} {} exited with {status}", args.join(" ")),
-                });
-            }
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "{program} {} did not finish within {} s",
-                    args.join(" "),
-                    MODPROBE_TIMEOUT.as_secs()
-                ));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(1)),
-            Err(e) => return Err(format!("waiting for {program}: {e}")),
+    let caps = process::Caps {
+        stdout: 0,
+        stderr: 4 << 10,
+    };
+    let command = format!("{program} {}", args.join(" "));
+    let output = match process::run(Path::new(program), args, MODPROBE_TIMEOUT, caps) {
+        Ok(output) => output,
+        Err(process::RunError::Spawn(e)) => return Err(format!("cannot run {program}: {e}")),
+        Err(process::RunError::Timeout(_)) => {
+            return Err(format!(
+                "{command} did not finish within {} s",
+                MODPROBE_TIMEOUT.as_secs()
+            ))
         }
+        Err(e) => return Err(format!("{command}: {e}")),
+    };
+    if output.status.success() {
+        return Ok(());
     }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let first = stderr.lines().find(|l| !l.trim().is_empty());
+    Err(match first {
+        Some(line) => line.trim().chars().take(200).collect(),
+        None => format!("{command} exited with {}", output.status),
+    })
 }
 
 /// The online CPUs, from sysfs; CPU 0 alone when the list is unreadable.
