@@ -25,25 +25,7 @@ pub fn collect(evidence: &mut Evidence, root: &Path) {
     let mut listed = match list(&dir) {
         Ok(listed) => listed,
         Err(e) => {
-            let (status, detail) = if is_missing(&e) {
-                (
-                    SourceStatus::Absent,
-                    "no /sys/firmware/acpi/tables: no ACPI, or sysfs is not mounted".to_string(),
-                )
-            } else if is_denied(&e) {
-                (
-                    SourceStatus::Denied,
-                    format!(
-                        "/sys/firmware/acpi/tables: {} (run as root)",
-                        errno_name(&e)
-                    ),
-                )
-            } else {
-                (
-                    SourceStatus::Error,
-                    format!("/sys/firmware/acpi/tables: {}", errno_name(&e)),
-                )
-            };
+            let (status, detail) = listing_failure(&e);
             evidence.record(SOURCE, status, detail);
             return;
         }
@@ -84,6 +66,39 @@ pub fn collect(evidence: &mut Evidence, root: &Path) {
     signatures.sort();
     signatures.dedup();
 
+    let (status, detail) = outcome(&signatures, &tables, &denied, &failed);
+    evidence.acpi = Some(AcpiRaw { signatures, tables });
+    evidence.record(SOURCE, status, detail);
+}
+
+/// The source record when the tables directory cannot be listed.
+fn listing_failure(e: &io::Error) -> (SourceStatus, String) {
+    if is_missing(e) {
+        (
+            SourceStatus::Absent,
+            "no /sys/firmware/acpi/tables: no ACPI, or sysfs is not mounted".to_string(),
+        )
+    } else if is_denied(e) {
+        (
+            SourceStatus::Denied,
+            format!("/sys/firmware/acpi/tables: {} (run as root)", errno_name(e)),
+        )
+    } else {
+        (
+            SourceStatus::Error,
+            format!("/sys/firmware/acpi/tables: {}", errno_name(e)),
+        )
+    }
+}
+
+/// The source record once the listing was read: what was listed, what
+/// was kept, and what could not be read.
+fn outcome(
+    signatures: &[String],
+    tables: &[AcpiTableRaw],
+    denied: &[String],
+    failed: &[String],
+) -> (SourceStatus, String) {
     let read: Vec<&str> = tables.iter().map(|t| t.signature.as_str()).collect();
     let mut parts = vec![format!("{} tables listed", signatures.len())];
     if !read.is_empty() {
@@ -100,8 +115,7 @@ pub fn collect(evidence: &mut Evidence, root: &Path) {
         (true, false) if failed.is_empty() => SourceStatus::Denied,
         _ => SourceStatus::Partial,
     };
-    evidence.acpi = Some(AcpiRaw { signatures, tables });
-    evidence.record(SOURCE, status, parts.join("; "));
+    (status, parts.join("; "))
 }
 
 /// The regular files of a directory, by name.
