@@ -5,6 +5,7 @@
 //! Report → render.
 
 pub mod assess;
+pub mod bounded;
 pub mod checks;
 pub mod collect;
 pub mod compare;
@@ -13,6 +14,7 @@ pub mod cpu_lookup;
 pub mod decode;
 pub mod evidence;
 pub mod facts;
+pub mod formats;
 pub mod import;
 pub mod knowledge;
 pub mod model;

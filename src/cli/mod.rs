@@ -11,7 +11,7 @@ use args::{AnalyzeArgs, CaptureArgs, ColorChoice, Command, Format, ReportArgs, S
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use xenready::collect::{self, CollectOptions};
-use xenready::evidence::{Evidence, Origin, EVIDENCE_FORMAT, EVIDENCE_VERSION};
+use xenready::evidence::{Evidence, Origin};
 use xenready::knowledge::{Knowledge, Target};
 use xenready::output::write_atomic;
 use xenready::render::{self, Style, Symbols};
@@ -156,25 +156,15 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
 }
 
 fn read_bundle(path: &Path) -> anyhow::Result<Evidence> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
-    let evidence: Evidence = serde_json::from_str(&text).map_err(|e| {
-        UsageError(format!(
-            "{}:{}: not a xenready evidence bundle: {e}",
-            path.display(),
-            e.line()
-        ))
-    })?;
-    if evidence.format != EVIDENCE_FORMAT || evidence.version > EVIDENCE_VERSION {
-        return Err(UsageError(format!(
-            "{}: bundle format `{}` version {} is not one this xenready ({EVIDENCE_FORMAT} up to version {EVIDENCE_VERSION}) reads",
-            path.display(),
-            evidence.format,
-            evidence.version
-        ))
-        .into());
-    }
-    Ok(evidence)
+    use xenready::evidence::BundleError;
+    Evidence::from_path(path).map_err(|e| {
+        let message = match &e {
+            BundleError::Read(_) => e.to_string(),
+            BundleError::NotJson { .. } => format!("{}:{e}", path.display()),
+            BundleError::Unsupported { .. } => format!("{}: {e}", path.display()),
+        };
+        UsageError(message).into()
+    })
 }
 
 fn bundle_json(evidence: &Evidence) -> String {

@@ -6,17 +6,17 @@
 //! the names Xen gives the DMAR in dom0 so that Linux leaves VT-d alone.
 
 use super::procfs::{errno_name, is_missing};
-use crate::decode::acpi::header::name_at;
+use crate::bounded::{self, Over};
 use crate::evidence::{AcpiRaw, AcpiTableRaw, Evidence, HexBytes, SourceStatus};
+use crate::formats::acpi_header::name_at;
 use nix::errno::Errno;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 
 const SOURCE: &str = "acpi";
 const TABLES: &str = "sys/firmware/acpi/tables";
-pub const KEPT: [&str; 5] = ["DMAR", "IVRS", "APIC", "RMAD", "XMAR"];
 /// Far above any real MADT (16 bytes per x2APIC: 8192 CPUs is 128 KiB).
-const TABLE_CAP: u64 = 4 << 20;
+const TABLE_CAP: usize = 4 << 20;
 /// More entries than a machine has tables: a captured tree may be garbage.
 const ENTRY_CAP: usize = 4096;
 
@@ -25,25 +25,7 @@ pub fn collect(evidence: &mut Evidence, root: &Path) {
     let mut listed = match list(&dir) {
         Ok(listed) => listed,
         Err(e) => {
-            let (status, detail) = if is_missing(&e) {
-                (
-                    SourceStatus::Absent,
-                    "no /sys/firmware/acpi/tables: no ACPI, or sysfs is not mounted".to_string(),
-                )
-            } else if is_denied(&e) {
-                (
-                    SourceStatus::Denied,
-                    format!(
-                        "/sys/firmware/acpi/tables: {} (run as root)",
-                        errno_name(&e)
-                    ),
-                )
-            } else {
-                (
-                    SourceStatus::Error,
-                    format!("/sys/firmware/acpi/tables: {}", errno_name(&e)),
-                )
-            };
+            let (status, detail) = listing_failure(&e);
             evidence.record(SOURCE, status, detail);
             return;
         }
@@ -67,7 +49,7 @@ pub fn collect(evidence: &mut Evidence, root: &Path) {
         let Some(signature) = name_at(base.as_bytes(), 0) else {
             continue;
         };
-        if !KEPT.contains(&signature.as_str()) {
+        if !AcpiRaw::KEPT.contains(&signature.as_str()) {
             signatures.push(signature);
             continue;
         }
@@ -84,6 +66,39 @@ pub fn collect(evidence: &mut Evidence, root: &Path) {
     signatures.sort();
     signatures.dedup();
 
+    let (status, detail) = outcome(&signatures, &tables, &denied, &failed);
+    evidence.acpi = Some(AcpiRaw { signatures, tables });
+    evidence.record(SOURCE, status, detail);
+}
+
+/// The source record when the tables directory cannot be listed.
+fn listing_failure(e: &io::Error) -> (SourceStatus, String) {
+    if is_missing(e) {
+        (
+            SourceStatus::Absent,
+            "no /sys/firmware/acpi/tables: no ACPI, or sysfs is not mounted".to_string(),
+        )
+    } else if is_denied(e) {
+        (
+            SourceStatus::Denied,
+            format!("/sys/firmware/acpi/tables: {} (run as root)", errno_name(e)),
+        )
+    } else {
+        (
+            SourceStatus::Error,
+            format!("/sys/firmware/acpi/tables: {}", errno_name(e)),
+        )
+    }
+}
+
+/// The source record once the listing was read: what was listed, what
+/// was kept, and what could not be read.
+fn outcome(
+    signatures: &[String],
+    tables: &[AcpiTableRaw],
+    denied: &[String],
+    failed: &[String],
+) -> (SourceStatus, String) {
     let read: Vec<&str> = tables.iter().map(|t| t.signature.as_str()).collect();
     let mut parts = vec![format!("{} tables listed", signatures.len())];
     if !read.is_empty() {
@@ -100,8 +115,7 @@ pub fn collect(evidence: &mut Evidence, root: &Path) {
         (true, false) if failed.is_empty() => SourceStatus::Denied,
         _ => SourceStatus::Partial,
     };
-    evidence.acpi = Some(AcpiRaw { signatures, tables });
-    evidence.record(SOURCE, status, parts.join("; "));
+    (status, parts.join("; "))
 }
 
 /// The regular files of a directory, by name.
@@ -119,12 +133,9 @@ fn list(dir: &Path) -> io::Result<Vec<(String, PathBuf)>> {
     Ok(files)
 }
 
+/// A table over the cap is refused: a cut one would decode as garbage.
 fn read_table(path: &Path) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(TABLE_CAP)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
+    Ok(bounded::read(path, TABLE_CAP, Over::Refuse)?.bytes)
 }
 
 fn is_denied(error: &io::Error) -> bool {

@@ -1,7 +1,8 @@
 //! Bootloader configuration files, stored under their machine path:
 //! they carry Xen's command line for the next boot. Source `boot-config`.
 
-use super::procfs::{read_capped, FILE_CAP};
+use super::procfs::read_capped;
+use crate::bounded::FILE_CAP;
 use crate::evidence::{Evidence, SourceStatus};
 use std::io;
 use std::path::Path;
@@ -150,7 +151,7 @@ mod tests {
     }
 
     #[test]
-    fn nothing_there_is_absent_and_a_fifo_does_not_hang() {
+    fn nothing_there_is_absent_and_a_fifo_is_refused() {
         let dir = ScratchDir::new("boot-empty");
         let mut evidence = Evidence::new(Origin::Live);
         collect(&mut evidence, dir.path());
@@ -163,7 +164,14 @@ mod tests {
         if nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).is_ok() {
             let mut evidence = Evidence::new(Origin::Live);
             collect(&mut evidence, dir.path());
-            assert_eq!(evidence.file("/boot/extlinux.conf"), Some(""));
+            assert_eq!(evidence.file("/boot/extlinux.conf"), None);
+            let source = evidence.source(SOURCE).unwrap();
+            assert_eq!(source.status, SourceStatus::Error, "{}", source.detail);
+            assert!(
+                source.detail.contains("a FIFO, refused"),
+                "{}",
+                source.detail
+            );
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod cpuid;
 pub mod devices;
 pub mod kmsg;
 pub mod msr;
+pub mod process;
 pub mod procfs;
 pub mod smbios;
 pub mod system;

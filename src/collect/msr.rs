@@ -10,15 +10,16 @@
 //! it (and `cpuid`), and unloads what it loaded when the scan ends; every
 //! other case says in the source detail why there are no MSRs.
 
+use super::process;
 use super::procfs::{errno_name, is_missing};
-use crate::decode::procfs::cpulist::parse_cpu_list;
+use crate::bounded::{self, Device, Over, FILE_CAP};
 use crate::evidence::{Evidence, MsrDump, MsrReading, SourceStatus};
+use crate::formats::cpulist::parse_cpu_list;
 use nix::errno::Errno;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const SOURCE: &str = "msr";
@@ -165,50 +166,44 @@ fn modprobe(args: &[&str]) -> Result<(), String> {
         .copied()
         .find(|p| Path::new(p).exists())
         .unwrap_or("modprobe");
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run {program}: {e}"))?;
-    let deadline = Instant::now() + MODPROBE_TIMEOUT;
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) if status.success() => return Ok(()),
-            Ok(Some(status)) => {
-                let mut stderr = String::new();
-                if let Some(mut pipe) = child.stderr.take() {
-                    let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
-                }
-                let first = stderr.lines().find(|l| !l.trim().is_empty());
-                return Err(match first {
-                    Some(line) => line.trim().chars().take(200).collect(),
-                    None => format!("{program} {} exited with {status}", args.join(" ")),
-                });
-            }
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "{program} {} did not finish within {} s",
-                    args.join(" "),
-                    MODPROBE_TIMEOUT.as_secs()
-                ));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(1)),
-            Err(e) => return Err(format!("waiting for {program}: {e}")),
+    let caps = process::Caps {
+        stdout: 0,
+        stderr: 4 << 10,
+    };
+    let command = format!("{program} {}", args.join(" "));
+    let output = match process::run(Path::new(program), args, MODPROBE_TIMEOUT, caps) {
+        Ok(output) => output,
+        Err(process::RunError::Spawn(e)) => return Err(format!("cannot run {program}: {e}")),
+        Err(process::RunError::Timeout(_)) => {
+            return Err(format!(
+                "{command} did not finish within {} s",
+                MODPROBE_TIMEOUT.as_secs()
+            ))
         }
+        Err(e) => return Err(format!("{command}: {e}")),
+    };
+    if output.status.success() {
+        return Ok(());
     }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let first = stderr.lines().find(|l| !l.trim().is_empty());
+    Err(match first {
+        Some(line) => line.trim().chars().take(200).collect(),
+        None => format!("{command} exited with {}", output.status),
+    })
 }
 
 /// The online CPUs, from sysfs; CPU 0 alone when the list is unreadable.
 fn online_cpus(root: &Path) -> Vec<u32> {
-    std::fs::read_to_string(root.join("sys/devices/system/cpu/online"))
-        .ok()
-        .and_then(|text| parse_cpu_list(&text).ok())
-        .filter(|cpus| !cpus.is_empty())
-        .unwrap_or_else(|| vec![0])
+    bounded::read_text(
+        &root.join("sys/devices/system/cpu/online"),
+        FILE_CAP,
+        Over::Refuse,
+    )
+    .ok()
+    .and_then(|read| parse_cpu_list(&read.text).ok())
+    .filter(|cpus| !cpus.is_empty())
+    .unwrap_or_else(|| vec![0])
 }
 
 enum Read {
@@ -248,7 +243,7 @@ pub fn collect(evidence: &mut Evidence, root: &Path, modules: &Modules) {
     let mut dumps = Vec::with_capacity(cpus.len());
     for &cpu in &cpus {
         let path = node(root, cpu, "msr");
-        let file = match File::open(&path) {
+        let file = match bounded::open(&path, Some(Device::Msr)).map_err(std::io::Error::from) {
             Ok(file) => file,
             Err(e) if cpu == first => {
                 let (status, detail) = first_cpu_failure(&e, cpu, modules);

@@ -2,10 +2,11 @@
 //! identity files in /sys/class/dmi/id so a run without root still knows
 //! which machine it is on.
 
-use crate::decode::smbios::walk::MAX_TABLE_BYTES;
-use crate::decode::smbios::{validate, DMI_ID_DIR};
+use crate::bounded::{self, Over};
 use crate::evidence::{Evidence, HexBytes, SmbiosRaw, SourceStatus};
-use std::io::{ErrorKind, Read};
+use crate::formats::smbios::walk::MAX_TABLE_BYTES;
+use crate::formats::smbios::DMI_ID_DIR;
+use std::io::ErrorKind;
 use std::path::Path;
 
 const SOURCE: &str = "smbios";
@@ -77,8 +78,8 @@ fn collect_tables(evidence: &mut Evidence, root: &Path) {
         table: HexBytes(table),
         rsmb_header: None,
     };
-    let check = validate(&raw);
-    evidence.record(SOURCE, check.status, check.detail);
+    let check = raw.validate();
+    evidence.record(SOURCE, check.status.into(), check.detail);
     evidence.smbios = Some(raw);
 }
 
@@ -99,14 +100,10 @@ fn record_io_error(evidence: &mut Evidence, path: &str, e: &std::io::Error) {
     }
 }
 
-/// Reads up to `limit` bytes; a longer file is cut there, and the table
-/// walker reports the cut as a partial table.
+/// Refuses a file over `limit`, as the importer does: no real table comes
+/// near it, and a FIFO or device in a captured tree is not read at all.
 fn read_capped(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
-    let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    file.take(u64::try_from(limit).unwrap_or(u64::MAX))
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
+    Ok(bounded::read(path, limit, Over::Refuse)?.bytes)
 }
 
 #[cfg(test)]

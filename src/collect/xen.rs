@@ -5,12 +5,12 @@
 //! only on a live scan, and each command under a timeout: a wedged
 //! toolstack must not hang the scan.
 
+use super::process;
 use super::procfs::read_capped;
 use crate::evidence::{Evidence, SourceStatus, XenRaw};
-use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::ExitStatus;
+use std::time::Duration;
 
 const SOURCE: &str = "xen";
 const TIMEOUT: Duration = Duration::from_secs(5);
@@ -110,10 +110,8 @@ fn is_executable(path: &Path) -> bool {
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("cannot start: {0}")]
-    Spawn(io::Error),
-    #[error("no answer within {} s, killed", .0.as_secs())]
-    Timeout(Duration),
+    #[error(transparent)]
+    Run(#[from] process::RunError),
     #[error("exited with {status}{}", if .stderr.is_empty() { String::new() } else { format!(": {}", .stderr) })]
     Failed {
         status: ExitStatus,
@@ -123,105 +121,25 @@ pub enum RunError {
 }
 
 /// Runs `program args` with no input and returns its standard output,
-/// killing it after `timeout`. The pipes are read non-blocking while
-/// waiting, so a child that fills one cannot deadlock against the wait,
-/// and no thread is needed.
+/// killing it after `timeout`.
 pub fn run(program: &Path, args: &[&str], timeout: Duration) -> Result<String, RunError> {
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(RunError::Spawn)?;
-    let mut stdout = Pipe::new(child.stdout.take(), OUTPUT_CAP);
-    let mut stderr = Pipe::new(child.stderr.take(), STDERR_CAP);
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        stdout.pump();
-        stderr.pump();
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if Instant::now() >= deadline => break None,
-            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
-            Err(_) => break None,
-        }
+    let caps = process::Caps {
+        stdout: OUTPUT_CAP,
+        stderr: STDERR_CAP,
     };
-    let Some(status) = status else {
-        let _ = child.kill();
-        let _ = child.wait();
-        return Err(RunError::Timeout(timeout));
-    };
-    // What the child wrote just before exiting. A grandchild that keeps
-    // the pipe open ends this at WouldBlock instead of hanging us.
-    stdout.pump();
-    stderr.pump();
-    if status.success() {
-        Ok(stdout.text())
-    } else {
-        let err = stderr.text();
-        let stderr = err.lines().next().unwrap_or_default().trim().to_string();
-        let lower = stderr.to_ascii_lowercase();
-        let denied = lower.contains("permission denied") || lower.contains("must be root");
-        Err(RunError::Failed {
-            status,
-            stderr,
-            denied,
-        })
+    let output = process::run(program, args, timeout, caps)?;
+    if output.status.success() {
+        return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
     }
-}
-
-/// One of the child's output pipes, read without blocking, keeping at
-/// most `cap` bytes and dropping the rest.
-struct Pipe<R> {
-    reader: Option<R>,
-    kept: Vec<u8>,
-    cap: usize,
-}
-
-impl<R: Read + std::os::fd::AsRawFd> Pipe<R> {
-    fn new(reader: Option<R>, cap: usize) -> Self {
-        let reader = reader.filter(|r| {
-            use nix::fcntl::{fcntl, FcntlArg, OFlag};
-            fcntl(r.as_raw_fd(), FcntlArg::F_SETFL(OFlag::O_NONBLOCK)).is_ok()
-        });
-        Pipe {
-            reader,
-            kept: Vec::new(),
-            cap,
-        }
-    }
-
-    /// Reads what is there now; closes the pipe at its end or on error.
-    fn pump(&mut self) {
-        let Some(reader) = self.reader.as_mut() else {
-            return;
-        };
-        let mut chunk = [0u8; 8192];
-        loop {
-            match reader.read(&mut chunk) {
-                Ok(0) => {
-                    self.reader = None;
-                    return;
-                }
-                Ok(n) => {
-                    let room = self.cap.saturating_sub(self.kept.len());
-                    self.kept
-                        .extend_from_slice(chunk.get(..n.min(room)).unwrap_or_default());
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => {
-                    self.reader = None;
-                    return;
-                }
-            }
-        }
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.kept).into_owned()
-    }
+    let err = String::from_utf8_lossy(&output.stderr);
+    let stderr = err.lines().next().unwrap_or_default().trim().to_string();
+    let lower = stderr.to_ascii_lowercase();
+    let denied = lower.contains("permission denied") || lower.contains("must be root");
+    Err(RunError::Failed {
+        status: output.status,
+        stderr,
+        denied,
+    })
 }
 
 #[cfg(test)]
@@ -229,6 +147,7 @@ mod tests {
     use super::*;
     use crate::collect::procfs::scratch::ScratchDir;
     use crate::evidence::Origin;
+    use std::time::Instant;
 
     #[test]
     fn output_is_returned_and_failures_carry_stderr() {
@@ -253,7 +172,10 @@ mod tests {
         };
         let started = Instant::now();
         let result = run(&sleep, &["30"], Duration::from_millis(200));
-        assert!(matches!(result, Err(RunError::Timeout(_))), "{result:?}");
+        assert!(
+            matches!(result, Err(RunError::Run(process::RunError::Timeout(_)))),
+            "{result:?}"
+        );
         assert!(started.elapsed() < Duration::from_secs(5));
     }
 

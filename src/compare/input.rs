@@ -8,7 +8,7 @@
 //! parser instead of a derived deserialiser per struct keeps the static
 //! binary inside its size budget.
 
-use crate::evidence::{Evidence, EVIDENCE_FORMAT, EVIDENCE_VERSION};
+use crate::evidence::{BundleError, Evidence, EVIDENCE_FORMAT, EVIDENCE_VERSION};
 use crate::knowledge::{Knowledge, Target};
 use crate::report::SCHEMA_VERSION;
 use serde_json::Value;
@@ -140,10 +140,13 @@ pub fn load(
         if version > u64::from(EVIDENCE_VERSION) {
             return Err(LoadError::NewerBundle(version));
         }
-        // Parsed again as text: the same deserialiser `analyze` uses.
-        let evidence: Evidence = serde_json::from_str(text).map_err(|e| LoadError::Malformed {
+        // Parsed again as text: the same reader `analyze` uses.
+        let evidence = Evidence::from_json(text).map_err(|e| LoadError::Malformed {
             kind: "evidence bundle",
-            message: e.to_string(),
+            message: match e {
+                BundleError::NotJson { message, .. } => message,
+                other => other.to_string(),
+            },
         })?;
         let report = crate::analyze(&evidence, knowledge, target);
         let value: Value = serde_json::from_str(&crate::render::json(&report))

@@ -3,7 +3,7 @@
 
 use crate::evidence::Evidence;
 use crate::facts::XenFacts;
-use std::collections::BTreeMap;
+use crate::formats::xl_info::parse;
 
 pub fn decode(evidence: &Evidence) -> Option<XenFacts> {
     let text = evidence.xen.as_ref()?.xl_info.as_deref()?;
@@ -30,22 +30,6 @@ pub fn decode(evidence: &Evidence) -> Option<XenFacts> {
         commandline: field("xen_commandline"),
         xl_info,
     })
-}
-
-/// `key   : value` lines; a value may itself hold colons (dates, `max:752M`).
-pub fn parse(text: &str) -> BTreeMap<String, String> {
-    text.lines()
-        .filter_map(|line| {
-            let (key, value) = line.split_once(':')?;
-            let key = key.trim();
-            let plausible = !key.is_empty()
-                && key.len() <= 64
-                && key
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-            plausible.then(|| (key.to_string(), value.trim().to_string()))
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -4,10 +4,12 @@
 //! better decoder improves old captures too. Everything here is serialisable;
 //! `xenready capture` writes it and `xenready analyze` reads it back.
 
+mod bundle;
 mod bytes;
 mod source;
 mod system;
 
+pub use bundle::{BundleError, BUNDLE_CAP};
 pub use bytes::HexBytes;
 pub use source::{SourceRecord, SourceStatus};
 pub use system::SystemReadings;
@@ -217,6 +219,18 @@ pub struct SmbiosRaw {
     pub rsmb_header: Option<HexBytes>,
 }
 
+impl SmbiosRaw {
+    /// The one verdict on these bytes, so a live scan, an import and a
+    /// replayed bundle describe the same table in the same words.
+    pub fn validate(&self) -> crate::formats::smbios::Validation {
+        crate::formats::smbios::validate(crate::formats::smbios::Capture {
+            entry_point: self.entry_point.as_ref().map(|b| b.0.as_slice()),
+            rsmb_header: self.rsmb_header.as_ref().map(|b| b.0.as_slice()),
+            table: &self.table.0,
+        })
+    }
+}
+
 /// ACPI tables as the machine lists and publishes them.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct AcpiRaw {
@@ -228,6 +242,13 @@ pub struct AcpiRaw {
     /// The tables kept, byte for byte, in the order read.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tables: Vec<AcpiTableRaw>,
+}
+
+impl AcpiRaw {
+    /// The tables whose bytes a bundle keeps, live or imported: DMAR (Intel
+    /// VT-d), IVRS (AMD-Vi), APIC (the MADT), and RMAD/XMAR, the names Xen
+    /// gives the DMAR in dom0 so that Linux leaves VT-d alone.
+    pub const KEPT: [&'static str; 5] = ["DMAR", "IVRS", "APIC", "RMAD", "XMAR"];
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

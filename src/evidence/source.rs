@@ -16,6 +16,17 @@ pub enum SourceStatus {
     Error,
 }
 
+impl From<crate::formats::smbios::Completeness> for SourceStatus {
+    fn from(completeness: crate::formats::smbios::Completeness) -> Self {
+        use crate::formats::smbios::Completeness;
+        match completeness {
+            Completeness::Whole => SourceStatus::Ok,
+            Completeness::Partial => SourceStatus::Partial,
+            Completeness::Unusable => SourceStatus::Error,
+        }
+    }
+}
+
 impl SourceStatus {
     pub fn as_str(self) -> &'static str {
         match self {

@@ -4,21 +4,16 @@
 //! /boot/grub/grub.cfg, a file of `GRUB_CMDLINE_*` settings →
 //! /etc/default/grub, `menu.lst`/`grub.conf` → /boot/grub/menu.lst.
 
-use super::{note_import, ImportError, ParseError};
-use crate::collect::procfs::read_capped;
-use crate::decode::boot::{syntax, Syntax};
+use super::{note_import, read_text, ImportError, ParseError};
+use crate::bounded::{Over, FILE_CAP};
 use crate::evidence::{Evidence, SourceStatus};
+use crate::formats::boot_syntax::{syntax, Syntax};
 use std::path::Path;
 
 const SOURCE: &str = "boot-config";
 
 pub fn boot_config_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError> {
-    let mut buf = Vec::new();
-    read_capped(path, &mut buf).map_err(|source| ImportError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let text = String::from_utf8_lossy(&buf).into_owned();
+    let text = read_text(path, FILE_CAP, Over::Cut)?.text;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

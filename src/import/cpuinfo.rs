@@ -1,18 +1,14 @@
 //! `--cpuinfo FILE`: a `/proc/cpuinfo` saved on another machine, stored
 //! as if collected there so that the usual decoder reads it.
 
-use super::{note_import, ImportError, ParseError};
-use crate::collect::procfs::{read_capped, FILE_CAP};
+use super::{note_import, read_text, ImportError, ParseError};
+use crate::bounded::{Over, FILE_CAP};
 use crate::evidence::{Evidence, SourceStatus};
 use std::path::Path;
 
 pub fn cpuinfo_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError> {
-    let mut buf = Vec::new();
-    let truncated = read_capped(path, &mut buf).map_err(|source| ImportError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let text = String::from_utf8_lossy(&buf).into_owned();
+    let read = read_text(path, FILE_CAP, Over::Cut)?;
+    let (text, truncated) = (read.text, read.cut);
     check(&text).map_err(|e| e.in_file(path))?;
     let (status, detail) = if truncated {
         (
@@ -106,6 +102,6 @@ mod tests {
     fn a_missing_file_is_a_read_error() {
         let mut evidence = Evidence::new(Origin::Import);
         let err = cpuinfo_file(&mut evidence, Path::new("/nonexistent/cpuinfo")).err();
-        assert!(matches!(err, Some(ImportError::Read { .. })), "{err:?}");
+        assert!(matches!(err, Some(ImportError::Read(_))), "{err:?}");
     }
 }

@@ -5,7 +5,7 @@
 //! numbers of the file.
 
 use super::{note_import, ImportError, ParseError};
-use crate::collect::kmsg::{read_log_file, LOG_CAP};
+use crate::bounded::{self, LOG_CAP};
 use crate::evidence::{Evidence, LogText, SourceStatus};
 use std::path::Path;
 
@@ -14,10 +14,7 @@ const SOURCE: &str = "kernel-log";
 const SNIFF_LINES: usize = 200;
 
 pub fn dmesg_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError> {
-    let kept = read_log_file(path).map_err(|source| ImportError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let kept = bounded::read_log(path)?;
     check_text(&kept.text).map_err(|e| e.in_file(path))?;
     let format = format_of(&kept.text);
     let lines = kept.text.lines().count();

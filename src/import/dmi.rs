@@ -4,11 +4,11 @@
 //! 8-byte header), or a bare table (the bytes of /sys/firmware/dmi/tables/DMI).
 
 use super::{ImportError, ParseError};
-use crate::decode::smbios::entry::{self, EntryError, EntryPoint};
-use crate::decode::smbios::walk::{walk, MAX_TABLE_BYTES};
-use crate::decode::smbios::{validate, RsmbHeader, RSMB_HEADER_LEN};
+use crate::bounded::{self, Over};
 use crate::evidence::{Evidence, HexBytes, SmbiosRaw};
-use std::io::Read;
+use crate::formats::smbios::entry::{self, EntryError, EntryPoint};
+use crate::formats::smbios::walk::{walk, MAX_TABLE_BYTES};
+use crate::formats::smbios::{RsmbHeader, RSMB_HEADER_LEN};
 use std::path::Path;
 
 /// Where `dmidecode --dump-bin` puts the table, after the entry point.
@@ -60,27 +60,15 @@ pub fn parse(bytes: &[u8]) -> Result<SmbiosRaw, ParseError> {
 /// Stores the table and records the "smbios" source exactly as a live
 /// scan of the same bytes would.
 pub fn apply(evidence: &mut Evidence, raw: SmbiosRaw, _path: &Path) {
-    let check = validate(&raw);
-    evidence.record("smbios", check.status, check.detail);
+    let check = raw.validate();
+    evidence.record("smbios", check.status.into(), check.detail);
     evidence.smbios = Some(raw);
 }
 
-/// Reads at most one byte more than any SMBIOS capture can hold, so a
-/// wrong path (a disk image, /dev/zero) fails fast instead of filling memory.
-pub(super) fn read_capped(path: &Path) -> Result<Vec<u8>, ImportError> {
-    let read_error = |source| ImportError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(read_error)?;
-    let mut bytes = Vec::new();
-    let limit = u64::try_from(MAX_FILE_BYTES)
-        .unwrap_or(u64::MAX)
-        .saturating_add(1);
-    file.take(limit)
-        .read_to_end(&mut bytes)
-        .map_err(read_error)?;
-    Ok(bytes)
+/// Refuses a file larger than any SMBIOS capture can be, so a wrong path
+/// (a disk image, /dev/zero) fails fast instead of filling memory.
+pub(super) fn read(path: &Path) -> Result<Vec<u8>, ImportError> {
+    Ok(bounded::read(path, MAX_FILE_BYTES, Over::Refuse)?.bytes)
 }
 
 fn dump_bin(bytes: &[u8], ep: &EntryPoint) -> Result<SmbiosRaw, ParseError> {
@@ -141,6 +129,7 @@ fn rsmb(bytes: &[u8]) -> Option<SmbiosRaw> {
 mod tests {
     use super::*;
     use crate::evidence::{Origin, SourceStatus};
+    use crate::formats::smbios::Completeness;
 
     const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/smbios-bin");
 
@@ -186,7 +175,7 @@ mod tests {
         bytes.extend(fixture("rust-dmidecode/dmi.bin"));
         let raw = parse(&bytes).unwrap();
         assert_eq!(raw.table.0, fixture("rust-dmidecode/dmi.bin"));
-        assert_eq!(validate(&raw).status, SourceStatus::Ok);
+        assert_eq!(raw.validate().status, Completeness::Whole);
     }
 
     #[test]
@@ -194,7 +183,7 @@ mod tests {
         let blob = fixture("smbios-lib/jeffgerlap_3_2_0.dat");
         let raw = parse(&blob[..600]).unwrap();
         assert!(raw.rsmb_header.is_some());
-        assert_eq!(validate(&raw).status, SourceStatus::Partial);
+        assert_eq!(raw.validate().status, Completeness::Partial);
     }
 
     #[test]
@@ -241,10 +230,10 @@ mod tests {
                 match parse(&bytes) {
                     Ok(raw) => {
                         assert!(is_data && !is_bare_entry, "{name} imported");
-                        let check = validate(&raw);
+                        let check = raw.validate();
                         assert_ne!(
                             check.status,
-                            SourceStatus::Error,
+                            Completeness::Unusable,
                             "{name}: {}",
                             check.detail
                         );

@@ -2,9 +2,9 @@
 //! stored verbatim so that a better decoder reads old imports better.
 
 use super::{note_import, ImportError, ParseError};
-use crate::decode::dmidecode_text::lexer;
+use crate::bounded::Over;
 use crate::evidence::{DmidecodeText, Evidence, SourceStatus};
-use std::io::Read;
+use crate::formats::dmidecode_text::lexer;
 use std::path::Path;
 
 /// Far above the largest real output (a VMware guest with hundreds of
@@ -35,10 +35,8 @@ pub fn check(text: &str) -> Result<Summary, ParseError> {
 }
 
 pub fn dmidecode_text_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError> {
-    let (bytes, truncated) = read_capped(path)?;
-    // Valid UTF-8 (the usual case) becomes the String without a copy.
-    let text = String::from_utf8(bytes)
-        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
+    let read = super::read_text(path, MAX_TEXT_BYTES, Over::Cut)?;
+    let (text, truncated) = (read.text, read.cut);
     let summary = check(&text).map_err(|e| e.in_file(path))?;
     apply(evidence, text, path, &summary, truncated);
     note_import(evidence, path);
@@ -89,27 +87,6 @@ pub fn apply(
         source: path.display().to_string(),
         text,
     });
-}
-
-/// At most `MAX_TEXT_BYTES`, cut at the last complete line.
-fn read_capped(path: &Path) -> Result<(Vec<u8>, bool), ImportError> {
-    let read_error = |source| ImportError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(read_error)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_TEXT_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(read_error)?;
-    if bytes.len() <= MAX_TEXT_BYTES {
-        return Ok((bytes, false));
-    }
-    bytes.truncate(MAX_TEXT_BYTES);
-    if let Some(end) = bytes.iter().rposition(|&b| b == b'\n') {
-        bytes.truncate(end + 1);
-    }
-    Ok((bytes, true))
 }
 
 #[cfg(test)]
@@ -170,6 +147,6 @@ mod tests {
     fn a_missing_file_is_a_read_error() {
         let mut evidence = Evidence::new(Origin::Import);
         let error = dmidecode_text_file(&mut evidence, Path::new("/nonexistent/dmi.txt"));
-        assert!(matches!(error, Err(ImportError::Read { .. })));
+        assert!(matches!(error, Err(ImportError::Read(_))));
     }
 }

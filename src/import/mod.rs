@@ -16,18 +16,24 @@ pub mod dmidecode_text;
 
 pub use dmidecode_text::dmidecode_text_file;
 
+#[cfg(test)]
+mod fifo_tests;
+
+use crate::bounded::{self, Over, ReadError};
 use crate::evidence::{Evidence, SourceStatus};
 use std::path::{Path, PathBuf};
+
+/// A CPUID dump of a 1,024-thread machine is a few MiB of text; a cut one
+/// would lose CPUs silently, so a larger file is refused.
+const CPUID_DUMP_CAP: usize = 16 << 20;
 
 /// A file that could not be imported: names the file and, where it helps,
 /// the line, so the CLI can print it on one line.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{}: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    /// Unreadable, not a regular file, or over its cap.
+    #[error(transparent)]
+    Read(#[from] ReadError),
     #[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
     Parse {
         path: PathBuf,
@@ -67,11 +73,10 @@ impl ParseError {
     }
 }
 
-fn read_bytes(path: &Path) -> Result<Vec<u8>, ImportError> {
-    std::fs::read(path).map_err(|source| ImportError::Read {
-        path: path.to_path_buf(),
-        source,
-    })
+/// The read every text importer starts with: bounded to `cap`, lossy
+/// UTF-8, FIFOs and devices refused; says whether the text was cut.
+fn read_text(path: &Path, cap: usize, over: Over) -> Result<bounded::Text, ImportError> {
+    Ok(bounded::read_text(path, cap, over)?)
 }
 
 fn note_import(evidence: &mut Evidence, path: &Path) {
@@ -136,8 +141,7 @@ fn record_cpuid(
 /// `--cpuid FILE`: an AIDA64/InstLatx64 dump or a `cpuid -r` dump, told
 /// apart by their first record.
 pub fn cpuid_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError> {
-    let bytes = read_bytes(path)?;
-    let text = String::from_utf8_lossy(&bytes);
+    let text = read_text(path, CPUID_DUMP_CAP, Over::Refuse)?.text;
     if cpuid_r::looks_like(&text) {
         let dump = cpuid_r::parse(&text).map_err(|e| e.in_file(path))?;
         cpuid_r::apply(evidence, dump, path);
@@ -152,7 +156,7 @@ pub fn cpuid_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportErro
 /// `--dmi FILE`: a raw DMI table, a `dmidecode --dump-bin` file or a
 /// Windows RSMB blob.
 pub fn dmi_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError> {
-    let bytes = dmi::read_capped(path)?;
+    let bytes = dmi::read(path)?;
     let raw = dmi::parse(&bytes).map_err(|e| e.in_file(path))?;
     dmi::apply(evidence, raw, path);
     note_import(evidence, path);

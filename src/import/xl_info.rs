@@ -1,7 +1,7 @@
 //! `--xl-info FILE`: the output of `xl info` saved in a dom0.
 
-use super::{note_import, ImportError, ParseError};
-use crate::collect::procfs::read_capped;
+use super::{note_import, read_text, ImportError, ParseError};
+use crate::bounded::{Over, FILE_CAP};
 use crate::evidence::{Evidence, SourceStatus};
 use std::path::Path;
 
@@ -17,13 +17,8 @@ const KNOWN_KEYS: [&str; 6] = [
 ];
 
 pub fn xl_info_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError> {
-    let mut buf = Vec::new();
-    read_capped(path, &mut buf).map_err(|source| ImportError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let fields = crate::decode::xen::parse(&text);
+    let text = read_text(path, FILE_CAP, Over::Cut)?.text;
+    let fields = crate::formats::xl_info::parse(&text);
     if !KNOWN_KEYS.iter().any(|k| fields.contains_key(*k)) {
         return Err(ParseError::whole(
             "no xen_version, virt_caps or xen_commandline field: not `xl info` output",

@@ -118,7 +118,7 @@ impl Secrets {
         );
         if value.len() >= 3
             && !generic
-            && !crate::decode::smbios::strings::is_filler(value)
+            && !crate::formats::smbios::strings::is_filler(value)
             && !is_unset(value)
             && !self.values.iter().any(|(v, _)| v == value)
         {

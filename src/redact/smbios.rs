@@ -7,7 +7,7 @@
 //! as "present but not set".
 
 use super::{Area, Kind, Secrets, Tally};
-use crate::decode::smbios::walk;
+use crate::formats::smbios::walk;
 
 /// (structure type, offset of a string-number byte, what it names).
 /// Offsets from DSP0134: system, baseboard and chassis serials and tags,
@@ -61,7 +61,7 @@ pub fn redact_table(table: &mut [u8], tally: &mut Tally, secrets: &mut Secrets) 
             if let Some(range) = string_range(table, strings_at, end, number) {
                 if let Some(bytes) = table.get_mut(range) {
                     let value = std::str::from_utf8(bytes).unwrap_or_default();
-                    let identifying = crate::decode::smbios::strings::clean(value).is_some()
+                    let identifying = crate::formats::smbios::strings::clean(value).is_some()
                         && !super::is_unset(value);
                     if identifying {
                         secrets.add(value, what);

@@ -24,7 +24,7 @@ fn smbios_identifiers(table: &[u8]) -> Vec<String> {
     let mut found = Vec::new();
     let mut keep = |s: SMBiosString| {
         if let Some(text) = s.to_utf8_lossy() {
-            let identifying = crate::decode::smbios::strings::clean(&text).is_some()
+            let identifying = crate::formats::smbios::strings::clean(&text).is_some()
                 && !is_unset(&text)
                 && text.trim().len() >= 4;
             if identifying {
@@ -81,7 +81,7 @@ fn dmidecode_identifiers(text: &str) -> Vec<String> {
         for field in ["Serial Number:", "Asset Tag:", "UUID:"] {
             if let Some(at) = line.find(field) {
                 let value = line[at + field.len()..].trim();
-                let identifying = crate::decode::dmidecode_text::values::clean(value).is_some()
+                let identifying = crate::formats::dmidecode_text::values::clean(value).is_some()
                     && !is_unset(value)
                     && value.len() >= 4;
                 if identifying {

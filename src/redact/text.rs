@@ -30,7 +30,7 @@ pub fn identity_files(
             continue;
         };
         let body = value.trim();
-        if crate::decode::smbios::strings::clean(body).is_none() || super::is_unset(body) {
+        if crate::formats::smbios::strings::clean(body).is_none() || super::is_unset(body) {
             continue;
         }
         secrets.add(body, kind);
@@ -113,7 +113,7 @@ pub fn identifiers_in(text: &str, secrets: &mut Secrets) {
             "UUID" => Kind::Uuid,
             _ => continue,
         };
-        if crate::decode::dmidecode_text::values::clean(value).is_some() {
+        if crate::formats::dmidecode_text::values::clean(value).is_some() {
             secrets.add(value, kind);
         }
     }

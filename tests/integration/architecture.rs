@@ -48,6 +48,41 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
         "evidence",
         &["decode", "facts", "assess", "checks", "report"],
     ),
+    // Readers of the machine and of foreign files share wire formats
+    // through formats/, never through the decoder or each other.
+    ("collect", &["decode", "assess", "checks", "report"]),
+    (
+        "import",
+        &["decode", "collect", "assess", "checks", "report"],
+    ),
+    ("redact", &["decode", "assess", "checks", "report"]),
+    // Wire formats sit on the ground floor.
+    (
+        "formats",
+        &[
+            "assess",
+            "bounded",
+            "checks",
+            "cli",
+            "collect",
+            "compare",
+            "consistency",
+            "cpu_lookup",
+            "decode",
+            "evidence",
+            "facts",
+            "import",
+            "knowledge",
+            "lib",
+            "output",
+            "redact",
+            "render",
+            "report",
+            "score",
+            "suggest",
+            "test_support",
+        ],
+    ),
 ];
 
 /// Modules that are applications on top of the pipeline, and may use it all.

@@ -8,18 +8,13 @@
 
 mod record;
 mod syslog;
-mod tail;
 
-pub use tail::{read_tail, Kept, LOG_CAP};
-
+use crate::bounded::{self, Device, Kept, ReadError, Tail, LOG_CAP, READ_LIMIT};
 use crate::evidence::{Evidence, LogText, SourceStatus};
 use nix::errno::Errno;
 use record::Records;
-use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom};
-use std::os::unix::fs::OpenOptionsExt;
+use std::io::{self, Read};
 use std::path::Path;
-use tail::{Tail, READ_LIMIT};
 
 const SOURCE: &str = "kernel-log";
 const KMSG: &str = "/dev/kmsg";
@@ -33,7 +28,7 @@ const RECORD_BUF: usize = 16 << 10;
 
 pub fn collect(evidence: &mut Evidence, root: &Path) {
     let live = root == Path::new("/");
-    let mut failures: Vec<(String, io::Error)> = Vec::new();
+    let mut failures: Vec<(String, Failure)> = Vec::new();
     if live {
         match read_kmsg(Path::new(KMSG)) {
             Ok(kept) => return store(evidence, KMSG, kept, &failures),
@@ -41,20 +36,20 @@ pub fn collect(evidence: &mut Evidence, root: &Path) {
         }
         match syslog::read_all() {
             Ok(kept) => return store(evidence, SYSLOG, kept, &failures),
-            Err(e) => failures.push((SYSLOG.to_string(), e)),
+            Err(e) => failures.push((SYSLOG.to_string(), Failure::Io(e))),
         }
     }
     for machine_path in LOG_FILES {
         let path = root.join(machine_path.trim_start_matches('/'));
-        match read_log_file(&path) {
+        match bounded::read_log(&path) {
             Ok(kept) => return store(evidence, machine_path, kept, &failures),
-            Err(e) if is_missing(&e) => {}
-            Err(e) => failures.push((machine_path.to_string(), e)),
+            Err(e) if e.is_missing() => {}
+            Err(e) => failures.push((machine_path.to_string(), Failure::Read(e))),
         }
     }
     let status = if failures.is_empty() {
         SourceStatus::Absent
-    } else if failures.iter().all(|(_, e)| is_denied(e)) {
+    } else if failures.iter().all(|(_, e)| e.is_denied()) {
         SourceStatus::Denied
     } else {
         SourceStatus::Error
@@ -71,7 +66,35 @@ pub fn collect(evidence: &mut Evidence, root: &Path) {
     evidence.record(SOURCE, status, detail);
 }
 
-fn store(evidence: &mut Evidence, source: &str, kept: Kept, failures: &[(String, io::Error)]) {
+/// Why one way to the log failed: syslog(2) is a call, the rest are files.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error("{0}")]
+    Io(io::Error),
+    #[error("{0}")]
+    Read(ReadError),
+}
+
+impl Failure {
+    fn is_denied(&self) -> bool {
+        match self {
+            Failure::Io(e) => matches!(errno(e), Some(Errno::EACCES | Errno::EPERM)),
+            Failure::Read(e) => e.is_denied(),
+        }
+    }
+
+    fn cause(&self) -> String {
+        match self {
+            Failure::Io(e) => match errno(e) {
+                Some(code) => format!("{code:?}"),
+                None => e.to_string(),
+            },
+            Failure::Read(e) => e.cause(),
+        }
+    }
+}
+
+fn store(evidence: &mut Evidence, source: &str, kept: Kept, failures: &[(String, Failure)]) {
     let lines = kept.text.lines().count();
     let mut detail = format!("read {lines} lines from {source}");
     if kept.truncated {
@@ -98,10 +121,10 @@ fn store(evidence: &mut Evidence, source: &str, kept: Kept, failures: &[(String,
     evidence.record(SOURCE, status, detail);
 }
 
-/// Reads a kmsg device (or whatever stands in for it in a test: a FIFO, a
-/// regular file) without ever blocking.
-pub fn read_kmsg(path: &Path) -> io::Result<Kept> {
-    let mut file = open_nonblocking(path)?;
+/// Reads a kmsg device (or a regular file standing in for it in a test)
+/// without ever blocking.
+fn read_kmsg(path: &Path) -> Result<Kept, Failure> {
+    let mut file = bounded::open(path, Some(Device::Kmsg)).map_err(Failure::Read)?;
     let mut records = Records::default();
     let mut tail = Tail::new(LOG_CAP);
     let mut buf = vec![0u8; RECORD_BUF];
@@ -128,7 +151,7 @@ pub fn read_kmsg(path: &Path) -> io::Result<Kept> {
                 Some(Errno::EPIPE) => {}
                 // Denied on the first read (dmesg_restrict): say so. Later
                 // errors end the read with what was gathered.
-                _ if total == 0 && tail.is_empty() => return Err(e),
+                _ if total == 0 && tail.is_empty() => return Err(Failure::Io(e)),
                 _ => {
                     tail.mark_truncated();
                     break;
@@ -142,63 +165,20 @@ pub fn read_kmsg(path: &Path) -> io::Result<Kept> {
     Ok(tail.finish())
 }
 
-/// A log file, or anything named like one, keeping its last [`LOG_CAP`]
-/// bytes. Regular files up to [`READ_LIMIT`] are read whole so that the
-/// dropped lines can be counted; a larger one is read from LOG_CAP before
-/// its end, and its lines then count from there. Streams stop at
-/// READ_LIMIT.
-pub fn read_log_file(path: &Path) -> io::Result<Kept> {
-    let mut file = open_nonblocking(path)?;
-    let meta = file.metadata()?;
-    if meta.is_dir() {
-        return Err(io::Error::from_raw_os_error(Errno::EISDIR as i32));
-    }
-    if meta.is_file() && meta.len() > READ_LIMIT {
-        file.seek(SeekFrom::Start(meta.len() - LOG_CAP as u64))?;
-        let mut kept = read_tail(file, LOG_CAP)?;
-        // The seek landed mid-line: drop the partial first line.
-        let first_line = kept.text.find('\n').map_or(0, |p| p + 1);
-        kept.text.drain(..first_line);
-        kept.truncated = true;
-        return Ok(kept);
-    }
-    read_tail(file, LOG_CAP)
-}
-
-/// O_NONBLOCK so that a FIFO or device planted in a captured tree cannot
-/// hang the scan; regular files ignore the flag.
-fn open_nonblocking(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
-        .read(true)
-        .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
-        .open(path)
-}
-
 fn errno(e: &io::Error) -> Option<Errno> {
     e.raw_os_error().map(Errno::from_raw)
 }
 
-fn is_missing(e: &io::Error) -> bool {
-    matches!(errno(e), Some(Errno::ENOENT | Errno::ENOTDIR))
-}
-
-fn is_denied(e: &io::Error) -> bool {
-    matches!(errno(e), Some(Errno::EACCES | Errno::EPERM))
-}
-
-fn name_failures(failures: &[(String, io::Error)]) -> String {
+fn name_failures(failures: &[(String, Failure)]) -> String {
     failures
         .iter()
-        .map(|(what, e)| match errno(e) {
-            Some(code) => format!("{what} ({code:?})"),
-            None => format!("{what} ({e})"),
-        })
+        .map(|(what, e)| format!("{what} ({})", e.cause()))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-fn root_hint(failures: &[(String, io::Error)]) -> &'static str {
-    if failures.iter().any(|(_, e)| is_denied(e)) {
+fn root_hint(failures: &[(String, Failure)]) -> &'static str {
+    if failures.iter().any(|(_, e)| e.is_denied()) {
         "; run as root to read the kernel ring buffer"
     } else {
         ""

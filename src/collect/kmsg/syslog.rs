@@ -2,7 +2,7 @@
 //! /dev/kmsg cannot be opened. Same permission rule (dmesg_restrict), but
 //! kernels before 3.5 have no /dev/kmsg at all.
 
-use super::tail::{Kept, LOG_CAP};
+use crate::bounded::{Kept, LOG_CAP};
 use nix::libc::{c_int, klogctl};
 use std::io;
 

@@ -11,7 +11,7 @@
 pub(crate) mod reader;
 mod sysfs;
 
-pub(crate) use reader::{errno_name, is_missing, read_capped, FILE_CAP};
+pub(crate) use reader::{errno_name, is_missing, read_capped};
 
 use crate::evidence::{Evidence, SourceStatus};
 use reader::{Fetched, Reader, Tally};

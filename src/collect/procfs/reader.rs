@@ -1,16 +1,11 @@
 //! Reading small text files under a root, capped, into Evidence `files`,
 //! and keeping score of what could not be read for the source status.
 
+use crate::bounded::{self, Over, FILE_CAP};
 use crate::evidence::{Evidence, SourceStatus};
 use nix::errno::Errno;
-use std::fs::{File, OpenOptions};
-use std::io::{self, Read};
-use std::os::unix::fs::OpenOptionsExt;
+use std::io;
 use std::path::{Path, PathBuf};
-
-/// Largest file kept. procfs/sysfs files are far smaller, except
-/// `/proc/cpuinfo` on machines with many hundreds of threads.
-pub const FILE_CAP: usize = 1 << 20;
 
 /// How many unreadable files a detail names before it only counts.
 const NAMED_LIMIT: usize = 5;
@@ -18,23 +13,15 @@ const NAMED_LIMIT: usize = 5;
 /// Reads `path` into `buf` (cleared first), at most [`FILE_CAP`] bytes.
 /// Returns whether the file was longer. A cut file ends at its last
 /// complete line, so no decoder sees half a line or half a character.
+/// A FIFO or device planted in a captured tree is refused, never read.
 pub fn read_capped(path: &Path, buf: &mut Vec<u8>) -> io::Result<bool> {
-    buf.clear();
-    // Non-blocking so that a FIFO planted in a captured tree cannot hang
-    // the scan; procfs, sysfs and regular files ignore the flag.
-    let file: File = OpenOptions::new()
-        .read(true)
-        .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
-        .open(path)?;
-    file.take(FILE_CAP as u64 + 1).read_to_end(buf)?;
-    if buf.len() <= FILE_CAP {
-        return Ok(false);
+    let cut = bounded::read_into(path, FILE_CAP, Over::Cut, buf)?;
+    if cut {
+        if let Some(end) = buf.iter().rposition(|&b| b == b'\n') {
+            buf.truncate(end + 1);
+        }
     }
-    buf.truncate(FILE_CAP);
-    if let Some(end) = buf.iter().rposition(|&b| b == b'\n') {
-        buf.truncate(end + 1);
-    }
-    Ok(true)
+    Ok(cut)
 }
 
 /// What one source read and failed to read.
@@ -126,7 +113,8 @@ fn name_some(names: impl Iterator<Item = String>, total: usize) -> String {
 pub fn errno_name(error: &io::Error) -> String {
     match error.raw_os_error() {
         Some(code) => format!("{:?}", Errno::from_raw(code)),
-        None => error.kind().to_string(),
+        // A refusal by the bounded reader carries its cause as text.
+        None => error.to_string(),
     }
 }
 

@@ -2,8 +2,8 @@
 //! chapter 8). A 48-byte preamble (header, host address width, flags,
 //! reserved), then remapping structures of `type: u16, length: u16`.
 
-use super::header::{self, le_u16, le_u64, le_u8, HeaderError};
 use crate::facts::{DmarFacts, DrhdUnit, RmrrRegion};
+use crate::formats::acpi_header::{self as header, le_u16, le_u64, le_u8, HeaderError};
 
 const STRUCTURES_START: usize = 48;
 const DRHD: u16 = 0;

@@ -3,8 +3,8 @@
 //! 8 reserved bytes, then IVHD (hardware) and IVMD (memory) blocks of
 //! `type: u8, flags: u8, length: u16`.
 
-use super::header::{self, le_u16, le_u32, le_u64, le_u8, HeaderError};
 use crate::facts::{IvhdBlock, IvrsFacts};
+use crate::formats::acpi_header::{self as header, le_u16, le_u32, le_u64, le_u8, HeaderError};
 
 const BLOCKS_START: usize = 48;
 /// IVHD type 0x10 has a 24-byte header; 0x11 and 0x40 add the IOMMU

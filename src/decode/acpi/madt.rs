@@ -2,8 +2,8 @@
 //! the OS (ACPI specification 5.2.12). Header, local APIC address, flags,
 //! then entries of `type: u8, length: u8`.
 
-use super::header::{self, le_u32, le_u8, HeaderError};
 use crate::facts::{IoApic, MadtFacts};
+use crate::formats::acpi_header::{self as header, le_u32, le_u8, HeaderError};
 use std::collections::BTreeSet;
 
 const ENTRIES_START: usize = 44;

@@ -4,12 +4,12 @@
 //! up yields what could be read plus a decode note.
 
 pub mod dmar;
-pub mod header;
 pub mod ivrs;
 pub mod madt;
 
 use crate::evidence::AcpiRaw;
 use crate::facts::{AcpiFacts, DecodeNote, DMAR_NAMES};
+use crate::formats::acpi_header as header;
 
 const SOURCE: &str = "acpi";
 

@@ -25,15 +25,111 @@ struct Place {
     id: Option<String>,
 }
 
+/// The menu as read so far: entries, where each sits, and the blocks open
+/// at the current line.
+struct Menu {
+    entries: Vec<BootEntry>,
+    places: Vec<Place>,
+    stack: Vec<Block>,
+    /// Items seen so far at each menu depth.
+    counters: Vec<usize>,
+    /// Titles of the open submenus.
+    submenu_titles: Vec<String>,
+    default: Option<String>,
+}
+
+impl Menu {
+    fn new() -> Self {
+        Menu {
+            entries: Vec::new(),
+            places: Vec::new(),
+            stack: Vec::new(),
+            counters: vec![0],
+            submenu_titles: Vec::new(),
+            default: None,
+        }
+    }
+
+    /// A `menuentry … {` or `submenu … {` line.
+    fn open(&mut self, file: &str, submenu: bool, words: &[String]) {
+        let title = words.get(1).cloned().unwrap_or_default();
+        let position = self.counters.last().copied().unwrap_or(0);
+        if let Some(c) = self.counters.last_mut() {
+            *c += 1;
+        }
+        let parents = self
+            .counters
+            .get(..self.counters.len().saturating_sub(1))
+            .unwrap_or_default();
+        let mut path: Vec<usize> = parents.iter().map(|c| c.saturating_sub(1)).collect();
+        path.push(position);
+        if submenu {
+            self.stack.push(Block::Submenu);
+            self.counters.push(0);
+            self.submenu_titles.push(title);
+            return;
+        }
+        self.stack.push(Block::Entry(self.entries.len()));
+        let mut titles = self.submenu_titles.clone();
+        titles.push(title.clone());
+        self.places.push(Place {
+            path,
+            titles,
+            id: entry_id(words),
+        });
+        self.entries.push(entry(file, Some(title)));
+    }
+
+    fn close(&mut self) {
+        if let Some(Block::Submenu) = self.stack.pop() {
+            self.counters.pop();
+            self.submenu_titles.pop();
+        }
+    }
+
+    fn in_entry(&self) -> bool {
+        self.stack.iter().any(|b| matches!(b, Block::Entry(_)))
+    }
+
+    /// `set default=…` outside any entry; a variable is not followed.
+    fn set(&mut self, words: &[String]) {
+        if let Some(value) = words
+            .get(1)
+            .and_then(|w| w.strip_prefix("default="))
+            .filter(|v| !v.starts_with('$') && !v.is_empty())
+        {
+            self.default = Some(value.to_string());
+        }
+    }
+
+    /// A line loading Xen, for the innermost open entry.
+    fn xen(&mut self, line_number: u64, line: &str, directive: &str, words: &[String]) {
+        let open_entry = self.stack.iter().rev().find_map(|b| match b {
+            Block::Entry(i) => Some(*i),
+            _ => None,
+        });
+        if let Some(e) = open_entry.and_then(|i| self.entries.get_mut(i)) {
+            let rest = words.get(1..).unwrap_or_default();
+            if let Some(xen) = xen_line(line_number, line, directive, rest) {
+                e.xen = Some(xen);
+            }
+        }
+    }
+
+    fn finish(mut self) -> Vec<BootEntry> {
+        if let Some(spec) = &self.default {
+            if let Some(i) = resolve_default(spec, &self.places) {
+                if let Some(e) = self.entries.get_mut(i) {
+                    e.default = true;
+                }
+            }
+        }
+        self.entries
+    }
+}
+
 pub fn parse(file: &str, text: &str) -> Vec<BootEntry> {
-    let mut entries: Vec<BootEntry> = Vec::new();
-    let mut places: Vec<Place> = Vec::new();
-    let mut stack: Vec<Block> = Vec::new();
-    // Items seen so far at each menu depth, and the titles of the open
-    // submenus.
-    let mut counters: Vec<usize> = vec![0];
-    let mut submenu_titles: Vec<String> = Vec::new();
-    let mut default: Option<String> = None;
+    let mut menu = Menu::new();
     for (index, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -45,72 +141,17 @@ pub fn parse(file: &str, text: &str) -> Vec<BootEntry> {
         };
         let opens = line.ends_with('{');
         match first {
-            "menuentry" | "submenu" if opens => {
-                let title = words.get(1).cloned().unwrap_or_default();
-                let position = counters.last().copied().unwrap_or(0);
-                if let Some(c) = counters.last_mut() {
-                    *c += 1;
-                }
-                let parents = counters
-                    .get(..counters.len().saturating_sub(1))
-                    .unwrap_or_default();
-                let mut path: Vec<usize> = parents.iter().map(|c| c.saturating_sub(1)).collect();
-                path.push(position);
-                if first == "submenu" {
-                    stack.push(Block::Submenu);
-                    counters.push(0);
-                    submenu_titles.push(title);
-                } else {
-                    stack.push(Block::Entry(entries.len()));
-                    let mut titles = submenu_titles.clone();
-                    titles.push(title.clone());
-                    places.push(Place {
-                        path,
-                        titles,
-                        id: entry_id(&words),
-                    });
-                    entries.push(entry(file, Some(title)));
-                }
-            }
-            "}" => {
-                if let Some(Block::Submenu) = stack.pop() {
-                    counters.pop();
-                    submenu_titles.pop();
-                }
-            }
-            _ if opens => stack.push(Block::Other),
-            "set" if !stack.iter().any(|b| matches!(b, Block::Entry(_))) => {
-                if let Some(value) = words
-                    .get(1)
-                    .and_then(|w| w.strip_prefix("default="))
-                    .filter(|v| !v.starts_with('$') && !v.is_empty())
-                {
-                    default = Some(value.to_string());
-                }
-            }
+            "menuentry" | "submenu" if opens => menu.open(file, first == "submenu", &words),
+            "}" => menu.close(),
+            _ if opens => menu.stack.push(Block::Other),
+            "set" if !menu.in_entry() => menu.set(&words),
             directive if XEN_DIRECTIVES.contains(&directive) => {
-                let open_entry = stack.iter().rev().find_map(|b| match b {
-                    Block::Entry(i) => Some(*i),
-                    _ => None,
-                });
-                if let Some(e) = open_entry.and_then(|i| entries.get_mut(i)) {
-                    let rest = words.get(1..).unwrap_or_default();
-                    if let Some(xen) = xen_line(index as u64 + 1, line, directive, rest) {
-                        e.xen = Some(xen);
-                    }
-                }
+                menu.xen(index as u64 + 1, line, directive, &words);
             }
             _ => {}
         }
     }
-    if let Some(spec) = default {
-        if let Some(i) = resolve_default(&spec, &places) {
-            if let Some(e) = entries.get_mut(i) {
-                e.default = true;
-            }
-        }
-    }
-    entries
+    menu.finish()
 }
 
 /// `--id xyz` or `$menuentry_id_option 'xyz'` on a menuentry line.

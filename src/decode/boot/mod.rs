@@ -13,34 +13,8 @@ mod grub;
 mod grub_defaults;
 
 use crate::facts::{BootEntry, BootFacts, XenBootLine};
+use crate::formats::boot_syntax::{syntax, Syntax};
 use std::collections::BTreeMap;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Syntax {
-    Extlinux,
-    Grub2,
-    GrubLegacy,
-    GrubDefaults,
-}
-
-/// The syntax of a bootloader file, by its machine path.
-pub fn syntax(path: &str) -> Option<Syntax> {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    if path == "/etc/default/grub"
-        || (path.starts_with("/etc/default/grub.d/") && name.ends_with(".cfg"))
-    {
-        return Some(Syntax::GrubDefaults);
-    }
-    if !path.starts_with("/boot/") {
-        return None;
-    }
-    match name {
-        "extlinux.conf" | "syslinux.cfg" => Some(Syntax::Extlinux),
-        "grub.cfg" => Some(Syntax::Grub2),
-        "menu.lst" | "grub.conf" => Some(Syntax::GrubLegacy),
-        _ => None,
-    }
-}
 
 pub fn decode(files: &BTreeMap<String, String>) -> Option<BootFacts> {
     let mut facts = BootFacts::default();

@@ -5,17 +5,15 @@
 //! has its own reader: `lexer` splits the text into structures of
 //! `Key: Value` fields, `types` reads the structure types xenready uses.
 
-pub mod lexer;
 mod types;
-pub mod values;
 
 #[cfg(test)]
 mod tests;
 
 use crate::evidence::DmidecodeText;
 use crate::facts::{DecodeNote, SmbiosFacts};
-use lexer::Document;
-use values::SignatureStyle;
+use crate::formats::dmidecode_text::lexer::{self, Document};
+use crate::formats::dmidecode_text::values::SignatureStyle;
 
 const SOURCE: &str = "smbios";
 

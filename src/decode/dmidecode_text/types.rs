@@ -3,11 +3,11 @@
 //! wording second (`Vendor` for `Manufacturer`, `Release` for `Release
 //! Date`).
 
-use super::lexer::Structure;
-use super::values::{self, clean, leading_number, SignatureStyle};
 use crate::facts::{
     BaseboardInfo, BiosInfo, ChassisInfo, MemoryArray, MemoryDevice, ProcessorSocket, SystemInfo,
 };
+use crate::formats::dmidecode_text::lexer::Structure;
+use crate::formats::dmidecode_text::values::{self, clean, leading_number, SignatureStyle};
 
 fn text(s: &Structure, keys: &[&str]) -> Option<String> {
     s.value(keys).and_then(clean)

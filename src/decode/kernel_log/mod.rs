@@ -9,14 +9,13 @@
 //! pattern with `then` also looks at the following lines, for messages the
 //! kernel printed over several lines, and those lines join the event.
 
-mod prefix;
 mod scan;
 
 use crate::evidence::Evidence;
 use crate::facts::{KernelLogFacts, LogEvent};
+use crate::formats::kernel_log_prefix::{self as prefix, Writer};
 use crate::knowledge::{LogSignatures, SignaturePattern};
 use crate::model::LogOrigin;
-use prefix::Writer;
 use scan::Scanner;
 
 /// The source name of Xen's console read with `xl dmesg`.

@@ -7,8 +7,8 @@
 //! no `physical id`, `cpu cores` or `siblings`), so every one is optional.
 
 use super::{note, NUMBER_NOTE_LIMIT};
-use crate::decode::procfs::cpulist::excerpt;
 use crate::facts::{CpuinfoFacts, DecodeNote};
+use crate::formats::cpulist::excerpt;
 use std::collections::BTreeSet;
 
 const SOURCE: &str = "procfs";

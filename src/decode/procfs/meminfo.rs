@@ -2,8 +2,8 @@
 //! Xen dom0 that is the dom0 allocation (`dom0_mem`), not the machine's RAM.
 
 use super::note;
-use crate::decode::procfs::cpulist::excerpt;
 use crate::facts::DecodeNote;
+use crate::formats::cpulist::excerpt;
 
 const SOURCE: &str = "procfs";
 

@@ -4,12 +4,11 @@
 //! but malformed also leaves it `None` and adds a decode note saying why.
 
 pub mod cpuinfo;
-pub mod cpulist;
 pub mod meminfo;
 pub mod topology;
 
 use crate::facts::{DecodeNote, OsFacts};
-use cpulist::excerpt;
+use crate::formats::cpulist::excerpt;
 use std::collections::BTreeMap;
 
 /// How many malformed numbers one file (or one per-CPU file kind) may note.

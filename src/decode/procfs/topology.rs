@@ -1,9 +1,9 @@
 //! `/sys/devices/system/cpu`: which CPUs exist and are online, and where
 //! each online one sits (package, core, hyperthread siblings).
 
-use super::cpulist::{excerpt, parse_cpu_list, parse_cpu_mask};
 use super::{note, NUMBER_NOTE_LIMIT};
 use crate::facts::{DecodeNote, SysTopology};
+use crate::formats::cpulist::{excerpt, parse_cpu_list, parse_cpu_mask};
 use std::collections::BTreeMap;
 
 const SOURCE: &str = "sysfs";

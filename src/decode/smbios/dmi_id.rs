@@ -3,11 +3,10 @@
 //! The kernel copied these strings out of the same SMBIOS structures.
 
 use super::names;
-use super::strings::clean;
 use crate::facts::{BaseboardInfo, BiosInfo, ChassisInfo, SmbiosFacts, SystemInfo};
+use crate::formats::smbios::strings::clean;
+use crate::formats::smbios::DMI_ID_DIR;
 use std::collections::BTreeMap;
-
-pub const DMI_ID_DIR: &str = "/sys/class/dmi/id";
 
 /// Identity from the sysfs files in `files` (keyed by absolute path), or
 /// `None` when none of them says anything.

@@ -2,8 +2,8 @@
 //! (type 2) and chassis (type 3).
 
 use super::names;
-use super::strings::field;
 use crate::facts::{BaseboardInfo, BiosInfo, ChassisInfo, SystemInfo};
+use crate::formats::smbios::strings::field;
 use smbioslib::{
     SMBiosBaseboardInformation, SMBiosInformation, SMBiosStruct, SMBiosSystemChassisInformation,
     SMBiosSystemInformation,

@@ -2,8 +2,8 @@
 //! (type 17).
 
 use super::names;
-use super::strings::field;
 use crate::facts::{MemoryArray, MemoryDevice};
+use crate::formats::smbios::strings::field;
 use smbioslib::{
     MaximumMemoryCapacity, MemorySize, MemorySizeExtended, MemorySpeed, MemorySpeedExtended,
     SMBiosMemoryDevice, SMBiosPhysicalMemoryArray,

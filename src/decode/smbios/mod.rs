@@ -4,20 +4,16 @@
 //! prefix of well-formed structures reaches smbioslib.
 
 mod dmi_id;
-pub mod entry;
 mod identity;
 mod memory;
 mod names;
 mod processor;
-pub(crate) mod strings;
-pub mod validate;
-pub mod walk;
 
-pub use dmi_id::{decode_dmi_id, DMI_ID_DIR};
-pub use validate::{validate, RsmbHeader, Validation, Version, RSMB_HEADER_LEN};
+pub use dmi_id::decode_dmi_id;
 
-use crate::evidence::{SmbiosRaw, SourceStatus};
+use crate::evidence::SmbiosRaw;
 use crate::facts::{DecodeNote, SmbiosFacts};
+use crate::formats::smbios::Completeness;
 use smbioslib::{
     SMBiosBaseboardInformation, SMBiosData, SMBiosInformation, SMBiosMemoryDevice,
     SMBiosPhysicalMemoryArray, SMBiosProcessorInformation, SMBiosStruct,
@@ -27,7 +23,7 @@ use smbioslib::{
 const SOURCE: &str = "smbios";
 
 pub fn decode(raw: &SmbiosRaw, notes: &mut Vec<DecodeNote>) -> Option<SmbiosFacts> {
-    let check = validate(raw);
+    let check = raw.validate();
     let mut note = |text: String| {
         notes.push(DecodeNote {
             source: SOURCE.to_string(),
@@ -37,7 +33,7 @@ pub fn decode(raw: &SmbiosRaw, notes: &mut Vec<DecodeNote>) -> Option<SmbiosFact
     for text in &check.notes {
         note(text.clone());
     }
-    if check.status != SourceStatus::Ok {
+    if check.status != Completeness::Whole {
         note(check.detail.clone());
     }
     let prefix = raw.table.0.get(..check.walk.valid_len)?;

@@ -2,8 +2,8 @@
 //! firmware says the CPU can do.
 
 use super::names;
-use super::strings::field;
 use crate::facts::ProcessorSocket;
+use crate::formats::smbios::strings::field;
 use smbioslib::{
     CoreCount, CoreCount2, CoresEnabled, CoresEnabled2, ProcessorSpeed, SMBiosProcessorInformation,
     ThreadCount, ThreadCount2,

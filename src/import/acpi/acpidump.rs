@@ -3,7 +3,7 @@
 //! fixed positions after the colon, so the ASCII column (which may itself
 //! look like hex) is never read as bytes.
 
-use crate::decode::acpi::header::is_name_byte;
+use crate::formats::acpi_header::is_name_byte;
 
 /// Bytes per hex line, as acpidump prints them.
 const PER_LINE: usize = 16;

@@ -11,14 +11,13 @@
 pub mod acpidump;
 
 use super::{note_import, ImportError, ParseError};
-use crate::collect::acpi::KEPT;
-use crate::decode::acpi::header::{checksum_ok, le_u32, name_at, SdtHeader};
+use crate::bounded::{self, Over, ReadError};
 use crate::evidence::{AcpiRaw, AcpiTableRaw, Evidence, HexBytes, SourceStatus};
-use std::io::Read;
+use crate::formats::acpi_header::{checksum_ok, le_u32, name_at, SdtHeader};
 use std::path::{Path, PathBuf};
 
 /// acpidump text of a large server is a few MiB; a table file far less.
-const FILE_CAP: u64 = 64 << 20;
+const FILE_CAP: usize = 64 << 20;
 /// Files a directory import looks at.
 const DIR_CAP: usize = 4096;
 /// Notes a source detail names before it only counts.
@@ -35,17 +34,16 @@ struct Import {
 }
 
 pub fn acpi_path(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError> {
-    let read_error = |source| ImportError::Read {
-        path: path.to_path_buf(),
-        source,
+    let read_error = |source| {
+        ImportError::Read(ReadError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
     };
     let mut import = Import::default();
     if std::fs::metadata(path).map_err(read_error)?.is_dir() {
         for file in directory(path).map_err(read_error)? {
-            let bytes = read(&file).map_err(|source| ImportError::Read {
-                path: file.clone(),
-                source,
-            })?;
+            let bytes = bounded::read(&file, FILE_CAP, Over::Refuse)?.bytes;
             let name = file
                 .file_name()
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -60,7 +58,7 @@ pub fn acpi_path(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError
             .in_file(path));
         }
     } else {
-        let bytes = read(path).map_err(read_error)?;
+        let bytes = bounded::read(path, FILE_CAP, Over::Refuse)?.bytes;
         import.add("", &bytes).map_err(|e| e.in_file(path))?;
     }
     import.signatures.sort();
@@ -144,7 +142,7 @@ impl Import {
             None => self.notes.push(format!("{at}only {} bytes", bytes.len())),
         }
         self.signatures.push(listed.to_string());
-        if KEPT.contains(&listed) {
+        if AcpiRaw::KEPT.contains(&listed) {
             let end = declared.unwrap_or(bytes.len()).min(bytes.len());
             self.tables.push(AcpiTableRaw {
                 signature: listed.to_string(),
@@ -197,14 +195,6 @@ fn directory(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     }
     files.sort();
     Ok(files)
-}
-
-fn read(path: &Path) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(FILE_CAP)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Every u-root dump against the dmidecode output captured beside it.
 
-use super::{decoded, fixture, strings};
+use super::{decoded, fixture};
+use crate::formats::smbios::strings;
 
 /// `Key: Value` lines of every block of a dmidecode text dump.
 fn dmidecode_blocks(text: &str) -> Vec<(String, Vec<(String, String)>)> {

@@ -1,7 +1,8 @@
 //! Cut, shortened and corrupted tables: partial or error, never a panic.
 
-use super::{decode, dmi, fixture, validate, SmbiosRaw, SourceStatus};
+use super::{decode, dmi, fixture, SmbiosRaw};
 use crate::evidence::HexBytes;
+use crate::formats::smbios::Completeness;
 
 #[test]
 fn every_prefix_of_a_table_is_partial_or_error_never_a_panic() {
@@ -13,10 +14,10 @@ fn every_prefix_of_a_table_is_partial_or_error_never_a_panic() {
             table: HexBytes(prefix.to_vec()),
             rsmb_header: None,
         };
-        let check = validate(&raw);
+        let check = raw.validate();
         assert_ne!(
             check.status,
-            SourceStatus::Ok,
+            Completeness::Whole,
             "prefix {len}: {}",
             check.detail
         );
@@ -34,7 +35,7 @@ fn every_prefix_of_a_table_is_partial_or_error_never_a_panic() {
         }
         // The importer makes the same call on the same bytes.
         if let Ok(imported) = dmi::parse(prefix) {
-            assert_eq!(validate(&imported).status, check.status, "prefix {len}");
+            assert_eq!(imported.validate().status, check.status, "prefix {len}");
         }
     }
 }
@@ -46,16 +47,16 @@ fn truncated_dumps_with_entry_points_are_partial_or_rejected() {
         for len in 0..dump.len() {
             match dmi::parse(&dump[..len]) {
                 Ok(raw) => {
-                    let check = validate(&raw);
-                    assert_ne!(check.status, SourceStatus::Ok, "{name} prefix {len}");
+                    let check = raw.validate();
+                    assert_ne!(check.status, Completeness::Whole, "{name} prefix {len}");
                     decode(&raw, &mut Vec::new());
                 }
                 Err(e) => assert!(!e.message.is_empty()),
             }
         }
         assert_eq!(
-            validate(&dmi::parse(&dump).unwrap()).status,
-            SourceStatus::Ok
+            dmi::parse(&dump).unwrap().validate().status,
+            Completeness::Whole
         );
     }
 }
@@ -81,7 +82,7 @@ fn random_byte_flips_never_panic() {
                 bytes[at] = u8::try_from(rng.next() & 0xFF).unwrap_or(0);
             }
             if let Ok(raw) = dmi::parse(&bytes) {
-                let check = validate(&raw);
+                let check = raw.validate();
                 assert!(!check.detail.is_empty());
                 decode(&raw, &mut Vec::new());
             }

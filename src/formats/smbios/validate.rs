@@ -4,7 +4,6 @@
 
 use super::entry::{self, EntryKind, EntryPoint};
 use super::walk::{walk, TableWalk};
-use crate::evidence::{SmbiosRaw, SourceStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Version {
@@ -22,12 +21,32 @@ impl std::fmt::Display for Version {
     }
 }
 
+/// How much of the table a capture holds; the source record's status is
+/// derived from it (`evidence` maps it), so this layer needs no Evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completeness {
+    /// Every structure the capture announced is there.
+    Whole,
+    /// Some structures decode, but the table is cut or broken after them.
+    Partial,
+    /// Not one structure decodes.
+    Unusable,
+}
+
+/// The three pieces a capture may hold, as bytes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Capture<'a> {
+    pub entry_point: Option<&'a [u8]>,
+    pub rsmb_header: Option<&'a [u8]>,
+    pub table: &'a [u8],
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Validation {
     pub version: Option<Version>,
     pub walk: TableWalk,
     /// What the "smbios" source record should say.
-    pub status: SourceStatus,
+    pub status: Completeness,
     pub detail: String,
     /// Oddities that leave the table usable (a bad checksum), for decode notes.
     pub notes: Vec<String>,
@@ -43,15 +62,14 @@ enum Announced {
     AtMost(u32),
 }
 
-pub fn validate(raw: &SmbiosRaw) -> Validation {
+pub fn validate(capture: Capture<'_>) -> Validation {
     let mut notes = Vec::new();
-    let table = raw.table.0.as_slice();
+    let table = capture.table;
     let walk = walk(table);
 
-    let entry = raw
+    let entry = capture
         .entry_point
-        .as_ref()
-        .and_then(|bytes| match entry::parse(&bytes.0) {
+        .and_then(|bytes| match entry::parse(bytes) {
             Ok(ep) => Some(ep),
             Err(e) => {
                 notes.push(format!(
@@ -60,11 +78,8 @@ pub fn validate(raw: &SmbiosRaw) -> Validation {
                 None
             }
         });
-    let rsmb = raw
-        .rsmb_header
-        .as_ref()
-        .and_then(|h| RsmbHeader::parse(&h.0));
-    if raw.rsmb_header.is_some() && rsmb.is_none() {
+    let rsmb = capture.rsmb_header.and_then(RsmbHeader::parse);
+    if capture.rsmb_header.is_some() && rsmb.is_none() {
         notes.push("RSMB header shorter than 8 bytes; SMBIOS version unknown".into());
     }
 
@@ -127,7 +142,7 @@ fn verdict(
     walk: &TableWalk,
     announced: &Announced,
     version: Option<Version>,
-) -> (SourceStatus, String) {
+) -> (Completeness, String) {
     let n = walk.structures;
     if n == 0 {
         let why = match walk.defect {
@@ -136,13 +151,13 @@ fn verdict(
             None => "the structure table holds only zero bytes".to_string(),
         };
         return (
-            SourceStatus::Error,
+            Completeness::Unusable,
             format!("{why}; no SMBIOS structure could be decoded"),
         );
     }
     if let Some(defect) = walk.defect {
         return (
-            SourceStatus::Partial,
+            Completeness::Partial,
             format!("{defect}; decoded the first {n} structures"),
         );
     }
@@ -155,7 +170,7 @@ fn verdict(
         walk.valid_len
     );
     if walk.end_of_table {
-        return (SourceStatus::Ok, complete);
+        return (Completeness::Whole, complete);
     }
     // No type 127: only an exact size from the capture proves nothing is missing.
     match *announced {
@@ -163,11 +178,11 @@ fn verdict(
             let all_bytes = u64::try_from(walk.valid_len).unwrap_or(u64::MAX) >= u64::from(length);
             let all_structures = count.is_some_and(|c| n >= usize::from(c));
             if all_bytes || all_structures {
-                (SourceStatus::Ok, complete)
+                (Completeness::Whole, complete)
             } else {
                 let count = count.map(|c| format!("{c} structures in ")).unwrap_or_default();
                 (
-                    SourceStatus::Partial,
+                    Completeness::Partial,
                     format!(
                         "the table was announced as {count}{length} bytes but holds {n} structures in {} bytes; it was cut",
                         walk.valid_len
@@ -176,14 +191,14 @@ fn verdict(
             }
         }
         Announced::AtMost(max) => (
-            SourceStatus::Partial,
+            Completeness::Partial,
             format!(
                 "no end-of-table structure (type 127) after {n} structures ({} of at most {max} bytes): the table may be cut",
                 walk.valid_len
             ),
         ),
         Announced::Nothing => (
-            SourceStatus::Partial,
+            Completeness::Partial,
             format!(
                 "no end-of-table structure (type 127) after {n} structures ({} bytes): the table may be cut",
                 walk.valid_len
@@ -220,27 +235,26 @@ impl RsmbHeader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evidence::HexBytes;
 
     fn fixture(name: &str) -> Vec<u8> {
         crate::test_support::fixture_bytes(&format!("smbios-bin/{name}"))
     }
 
-    fn raw(entry: Option<&[u8]>, table: &[u8]) -> SmbiosRaw {
-        SmbiosRaw {
-            entry_point: entry.map(|e| HexBytes(e.to_vec())),
-            table: HexBytes(table.to_vec()),
+    fn raw<'a>(entry_point: Option<&'a [u8]>, table: &'a [u8]) -> Capture<'a> {
+        Capture {
+            entry_point,
             rsmb_header: None,
+            table,
         }
     }
 
     #[test]
     fn a_sysfs_pair_validates_with_its_version() {
-        let check = validate(&raw(
+        let check = validate(raw(
             Some(&fixture("rust-dmidecode/entry.bin")),
             &fixture("rust-dmidecode/dmi.bin"),
         ));
-        assert_eq!(check.status, SourceStatus::Ok, "{}", check.detail);
+        assert_eq!(check.status, Completeness::Whole, "{}", check.detail);
         assert_eq!(check.detail, "SMBIOS 2.7, 69 structures (2736 bytes)");
         assert!(check.notes.is_empty(), "{:?}", check.notes);
     }
@@ -249,11 +263,11 @@ mod tests {
     fn a_3x_table_shorter_than_its_maximum_is_complete_when_it_ends() {
         // rust-dmidecode's "short" pair: the entry point allows 7483 bytes,
         // the table uses 3894 and ends with type 127, as 3.x permits.
-        let check = validate(&raw(
+        let check = validate(raw(
             Some(&fixture("rust-dmidecode/entry_v3_short.bin")),
             &fixture("rust-dmidecode/dmi_v3_short.bin"),
         ));
-        assert_eq!(check.status, SourceStatus::Ok, "{}", check.detail);
+        assert_eq!(check.status, Completeness::Whole, "{}", check.detail);
         assert!(
             check.detail.starts_with("SMBIOS 3.0.0, "),
             "{}",
@@ -266,8 +280,8 @@ mod tests {
         let entry = fixture("rust-dmidecode/entry.bin");
         let table = fixture("rust-dmidecode/dmi.bin");
         let half = walk(&table[..table.len() / 2]).valid_len;
-        let check = validate(&raw(Some(&entry), &table[..half]));
-        assert_eq!(check.status, SourceStatus::Partial);
+        let check = validate(raw(Some(&entry), &table[..half]));
+        assert_eq!(check.status, Completeness::Partial);
         assert!(
             check
                 .detail
@@ -279,8 +293,8 @@ mod tests {
 
     #[test]
     fn the_hyperv_table_is_partial_with_its_broken_header_named() {
-        let check = validate(&raw(None, &fixture("go-smbios/HyperV.dmi")));
-        assert_eq!(check.status, SourceStatus::Partial);
+        let check = validate(raw(None, &fixture("go-smbios/HyperV.dmi")));
+        assert_eq!(check.status, Completeness::Partial);
         assert_eq!(
             check.detail,
             "structure #6 (type 0) at offset 0x1de has a header length of 0 (the minimum is 4); decoded the first 5 structures"
@@ -291,8 +305,8 @@ mod tests {
     fn a_bad_checksum_is_a_note_not_a_failure() {
         let mut entry = fixture("rust-dmidecode/entry.bin");
         entry[0x1C] ^= 1;
-        let check = validate(&raw(Some(&entry), &fixture("rust-dmidecode/dmi.bin")));
-        assert_eq!(check.status, SourceStatus::Ok);
+        let check = validate(raw(Some(&entry), &fixture("rust-dmidecode/dmi.bin")));
+        assert_eq!(check.status, Completeness::Whole);
         assert_eq!(check.version.map(|v| v.to_string()).as_deref(), Some("2.7"));
         assert_eq!(check.notes.len(), 1);
         assert!(
@@ -310,10 +324,10 @@ mod tests {
             &[0, 2, 0, 0, 0, 0][..],
             b"{\"Version\"",
         ] {
-            let check = validate(&raw(None, table));
+            let check = validate(raw(None, table));
             assert_eq!(
                 check.status,
-                SourceStatus::Error,
+                Completeness::Unusable,
                 "{table:?}: {}",
                 check.detail
             );

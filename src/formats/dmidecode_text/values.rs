@@ -10,7 +10,7 @@ pub fn clean(raw: &str) -> Option<String> {
     if marker {
         return None;
     }
-    crate::decode::smbios::strings::clean(text)
+    crate::formats::smbios::strings::clean(text)
 }
 
 /// Leading decimal number of `3600 MHz`, `667 MHz (1.5 ns)`, `1333 MT/s`.

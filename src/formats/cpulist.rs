@@ -100,7 +100,7 @@ fn cpu_number(text: &str) -> Result<u32, CpuListError> {
 }
 
 /// A short, printable piece of untrusted text for an error message.
-pub(super) fn excerpt(text: &str) -> String {
+pub fn excerpt(text: &str) -> String {
     const LIMIT: usize = 32;
     let mut out: String = text
         .chars()
