@@ -102,8 +102,7 @@ pub fn list(format: ListFormat) -> String {
                     })
                 })
                 .collect();
-            out = serde_json::to_string_pretty(&rows).unwrap_or_default();
-            out.push('\n');
+            out = xenready::render::pretty_json(&rows);
         }
     }
     out

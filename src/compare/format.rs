@@ -287,11 +287,5 @@ fn record(out: &mut String, fields: &[String]) {
 }
 
 pub fn json(table: &Table) -> String {
-    match serde_json::to_string_pretty(table) {
-        Ok(mut text) => {
-            text.push('\n');
-            text
-        }
-        Err(error) => format!("{{\"error\": {:?}}}\n", error.to_string()),
-    }
+    crate::render::pretty_json(table)
 }

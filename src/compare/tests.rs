@@ -105,7 +105,7 @@ fn fleet_files() -> Vec<(String, String)> {
                 }
                 serde_json::to_string(&evidence).unwrap()
             } else {
-                crate::render::json(&crate::analyze(&evidence, knowledge, target))
+                crate::render::pretty_json(&crate::analyze(&evidence, knowledge, target))
             };
             (label.to_string(), text)
         })
