@@ -7,6 +7,7 @@
 //! (`format`). Reading files and directories is the CLI's job: this module
 //! does no I/O.
 
+mod columns;
 mod format;
 mod input;
 mod table;
@@ -14,6 +15,7 @@ mod table;
 #[cfg(test)]
 mod tests;
 
+pub use columns::{CapabilityStates, CAPABILITY_COLUMNS};
 pub use format::{csv, json, markdown, text};
 pub use input::{load, Entry, LoadError, ReportView};
 pub use table::{build, sorted_by, verdict_rank, Row, SortKey, Table, TargetCell};

@@ -299,7 +299,10 @@ fn the_fleet_is_told_apart_by_what_matters() {
     assert_eq!(pe2650.ram_source, Some("smbios"));
     // Sandy Bridge-EP has VT-x and EPT in silicon.
     let r720 = find("r720.json");
-    assert_eq!(r720.hvm, "supported");
+    assert_eq!(
+        r720.capabilities.get(crate::model::CapabilityName::Hvm),
+        Some("supported")
+    );
     assert_eq!(r720.ram_source, Some("smbios"));
     assert_eq!(
         table.rows.last().map(|r| r.verdict.as_str()),
