@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the full test run needs on a fresh Debian machine: the musl
-# target for the static binary, and the packages the USB image and the QEMU
-# end-to-end tests are built from. Idempotent; installs only what is missing.
+# target for the static binary, the packages the USB image and the QEMU
+# end-to-end tests are built from, and man-db/groff for the man page test. Idempotent; installs only what is missing.
 set -euo pipefail
 
 packages=(
   qemu-system-x86 linux-image-amd64 busybox-static syslinux syslinux-common
   syslinux-utils isolinux grub-efi-amd64-bin grub-common mtools dosfstools
   xorriso ovmf cpio xz-utils zstd kmod python3 file fdisk hyperfine time
+  man-db groff-base bash
 )
 
 missing=()

@@ -5,13 +5,9 @@ mod cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let command = match cli::args::parse(std::env::args_os().skip(1).collect()) {
-        Ok(command) => command,
-        Err(error) => {
-            eprintln!("xenready: {error}");
-            return ExitCode::from(2);
-        }
-    };
+    // clap prints usage errors and exits 2, and prints help and versions
+    // and exits 0.
+    let command = <cli::args::Cli as clap::Parser>::parse();
     match cli::run(command) {
         Ok(outcome) => ExitCode::from(outcome.exit_code),
         Err(error) => {

@@ -66,40 +66,34 @@ fn no_importer_allocates_more_than_four_times_its_input() {
         eprintln!("notice: ../shared/fixtures missing; allocation bound not measured");
         return;
     }
-    use xenready::import;
-    type Import = fn(&mut Evidence, &Path);
-    let cases: [(&str, Import); 7] = [
+    // By importer flag, so each case runs the registry's function.
+    let cases: [(&str, &str); 7] = [
         (
+            "cpuid",
             "cpuid/instlatx64/AuthenticAMD0800F12_K17_Zen_CPUID.txt",
-            |e, p| import::cpuid_file(e, p).unwrap(),
         ),
-        ("smbios-bin/u-root/VMWare.bin", |e, p| {
-            import::dmi_file(e, p).unwrap()
-        }),
+        ("dmi", "smbios-bin/u-root/VMWare.bin"),
         (
+            "dmidecode-text",
             "dmidecode-text/linuxhw/server/Hewlett-Packard_ProLiant_DL580_G7_8A0E49E03542.txt",
-            |e, p| import::dmidecode_text_file(e, p).unwrap(),
         ),
         (
+            "acpi",
             "acpi/acpidump-text/Supermicro_X8DTT_CE92DF29C87C.acpidump.txt",
-            |e, p| import::acpi_path(e, p).unwrap(),
         ),
         (
+            "dmesg",
             "dmesg/linuxhw/Dell_PowerEdge-1950_7D3E387CFF5B.ubuntu-22.04_5.15.0-40-generic.dmesg",
-            |e, p| import::dmesg::dmesg_file(e, p).unwrap(),
         ),
-        ("cpuinfo/util-linux/x86_64-epyc_7451.cpuinfo", |e, p| {
-            import::cpuinfo::cpuinfo_file(e, p).unwrap()
-        }),
-        ("cpuid/cpuid-r/amd-epyc-vm-firecracker.txt", |e, p| {
-            import::cpuid_file(e, p).unwrap()
-        }),
+        ("cpuinfo", "cpuinfo/util-linux/x86_64-epyc_7451.cpuinfo"),
+        ("cpuid", "cpuid/cpuid-r/amd-epyc-vm-firecracker.txt"),
     ];
     let mut report = Vec::new();
-    for (relative, import) in cases {
+    for (flag, relative) in cases {
+        let importer = xenready::import::importer(flag).expect("a registered importer");
         let path = fixture(relative);
         let size = std::fs::metadata(&path).unwrap().len() as usize;
-        let peak = peak_of(import, &path);
+        let peak = peak_of(|e, p| (importer.run)(e, p).unwrap(), &path);
         report.push(format!(
             "{relative}: {size} bytes in, peak {peak} bytes ({:.2}x)",
             peak as f64 / size as f64

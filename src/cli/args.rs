@@ -1,620 +1,377 @@
-//! Command-line parsing, by hand over lexopt. The static binary for USB
-//! sticks has a 1.5 MB budget and clap alone took a tenth of it (ripgrep
-//! made the same move). Help texts live in `help.rs`.
+//! The command line, declared once with clap's derive API: parsing, help,
+//! did-you-mean, completions and man pages all come from these types.
+//! Values that are data (Xen targets, report formats, import flags) are
+//! read from the knowledge base and the registries, never copied here.
 
-use super::help;
-use super::UsageError;
-use lexopt::{Arg, Parser, ValueExt};
-use std::ffi::OsString;
+use super::imports::Imports;
+use clap::builder::{PossibleValue, PossibleValuesParser};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use std::path::PathBuf;
+use xenready::knowledge::Knowledge;
 
-#[derive(Debug)]
-pub enum Command {
-    Scan(ScanArgs),
-    Capture(CaptureArgs),
-    Analyze(AnalyzeArgs),
-    Compare(CompareArgs),
-    Explain {
-        id: String,
-    },
-    Checks {
-        format: ListFormat,
-    },
-    Cpu(CpuArgs),
-    /// `--help` / `--version`: text for standard output.
-    Print(String),
+const AFTER_HELP: &str = "\
+Exit status: 0 when a report was produced, whatever the verdict; 2 for usage
+errors and unreadable input; 1 for other failures. With --check: 0 ready,
+3 needs-changes, 4 limited, 5 not-suitable, 6 unknown.
+
+Environment: NO_COLOR (set and not empty) turns colour off unless --color
+always is given; COLUMNS (40 to 400) sets the width prose wraps at; TERM=dumb
+turns colour off under --color auto.
+
+Run as root for MSRs, SMBIOS and ACPI tables; a normal user still gets a
+report that says what it could not read.";
+
+/// Is this x86 server fit to become a Xen host, and what must change if not?
+///
+/// Without a command, xenready scans this machine: `xenready [OPTIONS]` is
+/// `xenready scan [OPTIONS]`.
+#[derive(Debug, Parser)]
+#[command(
+    name = "xenready",
+    version,
+    propagate_version = true,
+    args_conflicts_with_subcommands = true,
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub scan: ScanArgs,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Probe this machine and report (the default when no command is given)
+    #[command(after_help = AFTER_HELP)]
+    Scan(ScanArgs),
+    /// Save this machine's raw evidence as a bundle, for later analysis
+    ///
+    /// CPUID, MSRs, SMBIOS, ACPI, kernel log, Xen's view, bootloader files
+    /// and procfs/sysfs in one JSON bundle, to analyse later or elsewhere
+    /// with `xenready analyze BUNDLE`.
+    Capture(CaptureArgs),
+    /// Report from a saved bundle and/or foreign files (CPUID dumps, DMI
+    /// tables, dmidecode text, /proc/cpuinfo, ACPI tables, kernel logs,
+    /// bootloader files)
+    ///
+    /// Sources not given are reported absent, and what they would decide
+    /// stays unknown.
+    #[command(after_help = AFTER_HELP)]
+    Analyze(AnalyzeArgs),
+    /// Rank many machines in one table (reports, bundles, directories)
+    Compare(CompareArgs),
+    /// What a processor brings to Xen, before buying the server
+    Cpu(CpuArgs),
+    /// Print a check's documentation and the firmware settings that fix it
+    Explain(ExplainArgs),
+    /// List every check
+    Checks(ChecksArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    ///
+    /// bash: `xenready completions bash > /etc/bash_completion.d/xenready`;
+    /// zsh: into a directory of $fpath as `_xenready`; fish: into
+    /// ~/.config/fish/completions/xenready.fish.
+    Completions(CompletionsArgs),
+    /// Print the man page, or write one page per command into a directory
+    ///
+    /// `xenready man | man -l -` reads it now; `xenready man --dir DIR`
+    /// writes xenready.1, xenready-scan.1, ... for packaging.
+    Man(ManArgs),
+}
+
+/// Options of every command that writes a report.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Report")]
 pub struct ReportArgs {
-    pub format: Format,
+    /// Report format
+    #[arg(long, value_name = "FORMAT", default_value = report_formats_default(), value_parser = report_formats())]
+    pub format: String,
+    /// Write the report to FILE (atomically) instead of standard output
+    #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub output: Option<PathBuf>,
+    /// Xen target of the verdict
+    #[arg(long, value_name = "NAME", default_value = "xen", value_parser = targets())]
     pub target: String,
+    /// Colour in the text report: an explicit `always` or `never` beats
+    /// NO_COLOR; `auto` means on a terminal and without NO_COLOR
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// ASCII marks ([+] [!] [x] [?]) for consoles whose font lacks ✓ and ✗
+    #[arg(long)]
     pub ascii: bool,
+    /// Exit with the verdict's status code (see below)
+    #[arg(long)]
     pub check: bool,
 }
 
-impl Default for ReportArgs {
-    fn default() -> Self {
-        ReportArgs {
-            format: Format::Text,
-            output: None,
-            target: "xen".into(),
-            color: ColorChoice::Auto,
-            ascii: false,
-            check: false,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct ScanArgs {
-    pub report: ReportArgs,
-    pub save_evidence: Option<PathBuf>,
+/// Options of the commands that read this machine.
+#[derive(Debug, Clone, Args)]
+pub struct MachineArgs {
+    /// Remove serials, UUIDs, MACs, hostnames and asset tags
+    #[arg(long)]
+    pub redact: bool,
+    /// Never load the msr/cpuid kernel modules (a root scan otherwise loads
+    /// them when missing, and unloads them afterwards)
+    #[arg(long)]
+    pub no_modules: bool,
     /// Read the machine's files below DIR instead of / (a captured tree);
-    /// CPUID is not executed then. Undocumented: for tests.
+    /// CPUID is not executed then. For tests.
+    #[arg(long, value_name = "DIR", hide = true)]
     pub root: Option<PathBuf>,
-    pub no_modules: bool,
-    pub redact: bool,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct CaptureArgs {
-    pub output: Option<PathBuf>,
-    pub root: Option<PathBuf>,
-    pub no_modules: bool,
-    pub redact: bool,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct AnalyzeArgs {
-    pub bundle: Option<PathBuf>,
-    pub cpuid: Option<PathBuf>,
-    pub dmi: Option<PathBuf>,
-    pub acpi: Option<PathBuf>,
-    pub dmesg: Vec<PathBuf>,
-    pub xl_info: Option<PathBuf>,
-    pub boot_config: Vec<PathBuf>,
-    pub dmidecode_text: Option<PathBuf>,
-    pub cpuinfo: Option<PathBuf>,
-    pub redact: bool,
+#[derive(Debug, Clone, Args)]
+pub struct ScanArgs {
+    /// Also save the evidence bundle of this scan to FILE
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub save_evidence: Option<PathBuf>,
+    #[command(flatten)]
+    pub machine: MachineArgs,
+    // Last: its heading holds for every option declared after it.
+    #[command(flatten)]
     pub report: ReportArgs,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Args)]
+pub struct CaptureArgs {
+    /// Write the bundle to FILE (atomically) instead of standard output
+    #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub machine: MachineArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AnalyzeArgs {
+    /// An evidence bundle from `xenready capture` or `scan --save-evidence`
+    #[arg(value_name = "BUNDLE", value_hint = ValueHint::FilePath)]
+    pub bundle: Option<PathBuf>,
+    #[command(flatten)]
+    pub imports: Imports,
+    /// Remove serials, UUIDs, MACs, hostnames and asset tags
+    #[arg(long)]
+    pub redact: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+const COMPARE_AFTER_HELP: &str = "\
+Ranking: --sort score (the default) puts the highest score first; --sort name
+orders by machine (vendor and product) A to Z, unnamed machines last; --sort
+verdict orders ready, needs-changes, limited, unknown, not-suitable, then by
+score, highest first. Ties are broken by machine name, then serial, then file.
+
+Reports of one machine (same serial number or SMBIOS UUID) merge into one row
+that keeps the newest capture (then the most complete report) and says which
+files it merged.";
+
+/// Rank many machines in one table: JSON reports (`--format json`),
+/// evidence bundles (`xenready capture`), or directories of them (not
+/// searched recursively; other files there are skipped with a note on
+/// stderr).
+#[derive(Debug, Clone, Args)]
+#[command(after_help = COMPARE_AFTER_HELP)]
 pub struct CompareArgs {
+    /// Reports, bundles or directories of them
+    #[arg(value_name = "FILE", required = true, value_hint = ValueHint::AnyPath)]
     pub inputs: Vec<PathBuf>,
-    pub format: CompareFormat,
+    /// Table format
+    #[arg(long, value_name = "FORMAT", default_value = compare_formats_default(), value_parser = compare_formats())]
+    pub format: String,
+    /// Ranking
+    #[arg(long, value_enum, default_value_t = CompareSort::Score)]
     pub sort: CompareSort,
+    /// Target bundles are judged for
+    #[arg(long, value_name = "NAME", default_value = "xen", value_parser = targets())]
     pub target: String,
+    /// Write the table to FILE (atomically) instead of standard output
+    #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub output: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone)]
+/// What a processor would bring to Xen, before buying the server: from a
+/// brand string, a model number (X5570, "E5-2680 v2", "Opteron 2218") or a
+/// codename.
+#[derive(Debug, Clone, Args)]
 pub struct CpuArgs {
+    /// The processor; several words are joined with spaces
+    #[arg(value_name = "QUERY", required = true)]
     pub query: Vec<String>,
+    /// Answer format
+    #[arg(long, value_enum, default_value_t = LookupFormat::Text)]
     pub format: LookupFormat,
+    /// Xen target whose verdict heads the answer
+    #[arg(long, value_name = "NAME", default_value = "xen", value_parser = targets())]
     pub target: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
-    Markdown,
+/// Print a check's documentation: what it checks, why it matters for Xen,
+/// the evidence it reads, how to fix it, and the vendors' firmware setting
+/// names.
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// The check id (`xenready checks` lists them)
+    #[arg(value_name = "ID")]
+    pub id: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Args)]
+pub struct ChecksArgs {
+    /// List format (markdown is docs/checks.md)
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// Write xenready.1 and one xenready-COMMAND.1 per command into DIR
+    /// instead of printing xenready.1
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LookupFormat {
     Text,
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
     Text,
     Markdown,
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CompareFormat {
-    Text,
-    Csv,
-    Json,
-    Markdown,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CompareSort {
+    /// Highest score first
     Score,
+    /// Machine (vendor and product) A to Z
     Name,
+    /// ready, needs-changes, limited, unknown, not-suitable
     Verdict,
 }
 
-const SUBCOMMANDS: &[&str] = &[
-    "scan", "capture", "analyze", "compare", "explain", "checks", "cpu", "help",
-];
+/// The knowledge base's Xen targets, each with its product name as help.
+fn targets() -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        Knowledge::builtin()
+            .targets
+            .iter()
+            .map(|t| PossibleValue::new(t.id.as_str()).help(t.name.as_str())),
+    )
+}
 
-/// Parses the arguments after the program name. Without a subcommand,
-/// `xenready [OPTIONS]` is `xenready scan [OPTIONS]`.
-pub fn parse(args: Vec<OsString>) -> Result<Command, UsageError> {
-    let first = args
+fn report_formats() -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        xenready::render::FORMATS
+            .iter()
+            .map(|f| PossibleValue::new(f.name).help(f.help)),
+    )
+}
+
+fn report_formats_default() -> &'static str {
+    xenready::render::FORMATS.first().map_or("text", |f| f.name)
+}
+
+fn compare_formats() -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        xenready::compare::FORMATS
+            .iter()
+            .map(|f| PossibleValue::new(f.name).help(f.help)),
+    )
+}
+
+fn compare_formats_default() -> &'static str {
+    xenready::compare::FORMATS
         .first()
-        .and_then(|a| a.to_str())
-        .unwrap_or("")
-        .to_string();
-    let first = first.as_str();
-    let (name, rest) = if SUBCOMMANDS.contains(&first) {
-        (first.to_string(), args[1..].to_vec())
-    } else if !first.is_empty() && !first.starts_with('-') {
-        let hint = super::suggest_word(first, SUBCOMMANDS);
-        return Err(UsageError(format!(
-            "unknown command `{first}`{hint} (`xenready --help` lists them)"
-        )));
-    } else {
-        ("scan".to_string(), args)
-    };
-    let mut parser = Parser::from_args(rest);
-    match name.as_str() {
-        "scan" => scan(&mut parser, first != "scan"),
-        "capture" => capture(&mut parser),
-        "analyze" => analyze(&mut parser),
-        "compare" => compare(&mut parser),
-        "explain" => explain(&mut parser),
-        "checks" => checks(&mut parser),
-        "cpu" => cpu(&mut parser),
-        _ => Ok(Command::Print(help::topic(
-            parser_values(&mut parser)?.first().map(String::as_str),
-        ))),
-    }
-}
-
-fn scan(parser: &mut Parser, top_level: bool) -> Result<Command, UsageError> {
-    let mut args = ScanArgs::default();
-    while let Some(owned) = next(parser)? {
-        let arg = owned.arg();
-        if report_option(parser, &arg, &mut args.report)? {
-            continue;
-        }
-        match arg {
-            Arg::Long("save-evidence") => args.save_evidence = Some(path(parser)?),
-            Arg::Long("root") => args.root = Some(path(parser)?),
-            Arg::Long("no-modules") => args.no_modules = true,
-            Arg::Long("redact") => args.redact = true,
-            Arg::Short('h') | Arg::Long("help") => {
-                return Ok(Command::Print(if top_level {
-                    help::MAIN.into()
-                } else {
-                    help::SCAN.into()
-                }))
-            }
-            Arg::Short('V') | Arg::Long("version") => return Ok(version()),
-            other => return Err(unexpected(other, SCAN_OPTIONS)),
-        }
-    }
-    Ok(Command::Scan(args))
-}
-
-const REPORT_OPTIONS: &[&str] = &["format", "output", "target", "color", "ascii", "check"];
-const SCAN_OPTIONS: &[&str] = &[
-    "format",
-    "output",
-    "target",
-    "color",
-    "ascii",
-    "check",
-    "save-evidence",
-    "no-modules",
-    "redact",
-    "help",
-    "version",
-];
-
-/// Consumes an option shared by every command that writes a report.
-fn report_option(
-    parser: &mut Parser,
-    arg: &Arg,
-    report: &mut ReportArgs,
-) -> Result<bool, UsageError> {
-    match arg {
-        Arg::Long("format") => {
-            report.format = choice(
-                parser,
-                "--format",
-                &[
-                    ("text", Format::Text),
-                    ("json", Format::Json),
-                    ("markdown", Format::Markdown),
-                ],
-            )?
-        }
-        Arg::Short('o') | Arg::Long("output") => report.output = Some(path(parser)?),
-        Arg::Long("target") => report.target = string(parser)?,
-        Arg::Long("color") => {
-            report.color = choice(
-                parser,
-                "--color",
-                &[
-                    ("auto", ColorChoice::Auto),
-                    ("always", ColorChoice::Always),
-                    ("never", ColorChoice::Never),
-                ],
-            )?
-        }
-        Arg::Long("ascii") => report.ascii = true,
-        Arg::Long("check") => report.check = true,
-        _ => return Ok(false),
-    }
-    Ok(true)
-}
-
-fn capture(parser: &mut Parser) -> Result<Command, UsageError> {
-    let mut args = CaptureArgs::default();
-    while let Some(owned) = next(parser)? {
-        let arg = owned.arg();
-        match arg {
-            Arg::Short('o') | Arg::Long("output") => args.output = Some(path(parser)?),
-            Arg::Long("root") => args.root = Some(path(parser)?),
-            Arg::Long("no-modules") => args.no_modules = true,
-            Arg::Long("redact") => args.redact = true,
-            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Print(help::CAPTURE.into())),
-            other => {
-                return Err(unexpected(
-                    other,
-                    &["output", "no-modules", "redact", "help"],
-                ))
-            }
-        }
-    }
-    Ok(Command::Capture(args))
-}
-
-fn analyze(parser: &mut Parser) -> Result<Command, UsageError> {
-    let mut args = AnalyzeArgs::default();
-    while let Some(owned) = next(parser)? {
-        let arg = owned.arg();
-        if report_option(parser, &arg, &mut args.report)? {
-            continue;
-        }
-        match arg {
-            Arg::Long("cpuid") => args.cpuid = Some(path(parser)?),
-            Arg::Long("dmi") => args.dmi = Some(path(parser)?),
-            Arg::Long("acpi") => args.acpi = Some(path(parser)?),
-            Arg::Long("dmesg") => args.dmesg.push(path(parser)?),
-            Arg::Long("xl-info") => args.xl_info = Some(path(parser)?),
-            Arg::Long("boot-config") => args.boot_config.push(path(parser)?),
-            Arg::Long("dmidecode-text") => args.dmidecode_text = Some(path(parser)?),
-            Arg::Long("cpuinfo") => args.cpuinfo = Some(path(parser)?),
-            Arg::Long("redact") => args.redact = true,
-            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Print(help::ANALYZE.into())),
-            Arg::Value(bundle) if args.bundle.is_none() => args.bundle = Some(bundle.into()),
-            other => {
-                let mut known = REPORT_OPTIONS.to_vec();
-                known.extend([
-                    "cpuid",
-                    "dmi",
-                    "acpi",
-                    "dmesg",
-                    "xl-info",
-                    "boot-config",
-                    "dmidecode-text",
-                    "cpuinfo",
-                    "redact",
-                    "help",
-                ]);
-                return Err(unexpected(other, &known));
-            }
-        }
-    }
-    Ok(Command::Analyze(args))
-}
-
-fn compare(parser: &mut Parser) -> Result<Command, UsageError> {
-    let mut args = CompareArgs {
-        inputs: Vec::new(),
-        format: CompareFormat::Text,
-        sort: CompareSort::Score,
-        target: "xen".into(),
-        output: None,
-    };
-    while let Some(owned) = next(parser)? {
-        let arg = owned.arg();
-        match arg {
-            Arg::Long("format") => {
-                args.format = choice(
-                    parser,
-                    "--format",
-                    &[
-                        ("text", CompareFormat::Text),
-                        ("csv", CompareFormat::Csv),
-                        ("json", CompareFormat::Json),
-                        ("markdown", CompareFormat::Markdown),
-                    ],
-                )?
-            }
-            Arg::Long("sort") => {
-                args.sort = choice(
-                    parser,
-                    "--sort",
-                    &[
-                        ("score", CompareSort::Score),
-                        ("name", CompareSort::Name),
-                        ("verdict", CompareSort::Verdict),
-                    ],
-                )?
-            }
-            Arg::Long("target") => args.target = string(parser)?,
-            Arg::Short('o') | Arg::Long("output") => args.output = Some(path(parser)?),
-            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Print(help::COMPARE.into())),
-            Arg::Value(input) => args.inputs.push(input.into()),
-            other => {
-                return Err(unexpected(
-                    other,
-                    &["format", "sort", "target", "output", "help"],
-                ))
-            }
-        }
-    }
-    if args.inputs.is_empty() {
-        return Err(UsageError(
-            "compare needs at least one report, bundle or directory".into(),
-        ));
-    }
-    Ok(Command::Compare(args))
-}
-
-fn explain(parser: &mut Parser) -> Result<Command, UsageError> {
-    let mut id = None;
-    while let Some(owned) = next(parser)? {
-        let arg = owned.arg();
-        match arg {
-            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Print(help::EXPLAIN.into())),
-            Arg::Value(value) if id.is_none() => id = Some(text(value)?),
-            other => return Err(unexpected(other, &["help"])),
-        }
-    }
-    let id = id.ok_or_else(|| {
-        UsageError("explain needs a check id (`xenready checks` lists them)".into())
-    })?;
-    Ok(Command::Explain { id })
-}
-
-fn checks(parser: &mut Parser) -> Result<Command, UsageError> {
-    let mut format = ListFormat::Text;
-    while let Some(owned) = next(parser)? {
-        let arg = owned.arg();
-        match arg {
-            Arg::Long("format") => {
-                format = choice(
-                    parser,
-                    "--format",
-                    &[
-                        ("text", ListFormat::Text),
-                        ("markdown", ListFormat::Markdown),
-                        ("json", ListFormat::Json),
-                    ],
-                )?
-            }
-            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Print(help::CHECKS.into())),
-            other => return Err(unexpected(other, &["format", "help"])),
-        }
-    }
-    Ok(Command::Checks { format })
-}
-
-fn cpu(parser: &mut Parser) -> Result<Command, UsageError> {
-    let mut args = CpuArgs {
-        query: Vec::new(),
-        format: LookupFormat::Text,
-        target: "xen".into(),
-    };
-    while let Some(owned) = next(parser)? {
-        let arg = owned.arg();
-        match arg {
-            Arg::Long("format") => {
-                args.format = choice(
-                    parser,
-                    "--format",
-                    &[("text", LookupFormat::Text), ("json", LookupFormat::Json)],
-                )?
-            }
-            Arg::Long("target") => args.target = string(parser)?,
-            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Print(help::CPU.into())),
-            Arg::Value(word) => args.query.push(text(word)?),
-            other => return Err(unexpected(other, &["format", "target", "help"])),
-        }
-    }
-    if args.query.is_empty() {
-        return Err(UsageError(
-            "cpu needs a processor: a brand string, a model number (X5570) or a codename".into(),
-        ));
-    }
-    Ok(Command::Cpu(args))
-}
-
-fn version() -> Command {
-    Command::Print(format!("xenready {}\n", env!("CARGO_PKG_VERSION")))
-}
-
-fn parser_values(parser: &mut Parser) -> Result<Vec<String>, UsageError> {
-    let mut values = Vec::new();
-    while let Some(owned) = next(parser)? {
-        let arg = owned.arg();
-        if let Arg::Value(value) = arg {
-            values.push(text(value)?);
-        }
-    }
-    Ok(values)
-}
-
-/// An argument that owns its text, so the parser is free to read the
-/// option's value while the argument is being matched.
-enum Owned {
-    Long(String),
-    Short(char),
-    Value(OsString),
-}
-
-impl Owned {
-    fn arg(&self) -> Arg<'_> {
-        match self {
-            Owned::Long(name) => Arg::Long(name),
-            Owned::Short(c) => Arg::Short(*c),
-            Owned::Value(value) => Arg::Value(value.clone()),
-        }
-    }
-}
-
-fn next(parser: &mut Parser) -> Result<Option<Owned>, UsageError> {
-    Ok(parser.next().map_err(usage)?.map(|arg| match arg {
-        Arg::Long(name) => Owned::Long(name.to_string()),
-        Arg::Short(c) => Owned::Short(c),
-        Arg::Value(value) => Owned::Value(value),
-    }))
-}
-
-fn usage(error: lexopt::Error) -> UsageError {
-    UsageError(error.to_string())
-}
-
-fn path(parser: &mut Parser) -> Result<PathBuf, UsageError> {
-    parser.value().map(PathBuf::from).map_err(usage)
-}
-
-fn string(parser: &mut Parser) -> Result<String, UsageError> {
-    text(parser.value().map_err(usage)?)
-}
-
-fn text(value: OsString) -> Result<String, UsageError> {
-    value.string().map_err(usage)
-}
-
-fn choice<T: Copy>(
-    parser: &mut Parser,
-    option: &str,
-    choices: &[(&str, T)],
-) -> Result<T, UsageError> {
-    let value = string(parser)?;
-    choices
-        .iter()
-        .find(|(name, _)| *name == value)
-        .map(|(_, v)| *v)
-        .ok_or_else(|| {
-            let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
-            UsageError(format!(
-                "invalid value `{value}` for {option} (possible values: {})",
-                names.join(", ")
-            ))
-        })
-}
-
-/// An option or value this command does not take, with a did-you-mean.
-fn unexpected(arg: Arg, known: &[&str]) -> UsageError {
-    match arg {
-        Arg::Long(name) => {
-            let hint =
-                super::suggest_word(name, known).replace("did you mean `", "did you mean `--");
-            UsageError(format!("unknown option `--{name}`{hint} (see `--help`)"))
-        }
-        Arg::Short(c) => UsageError(format!("unknown option `-{c}` (see `--help`)")),
-        Arg::Value(value) => UsageError(format!(
-            "unexpected argument `{}` (see `--help`)",
-            value.to_string_lossy()
-        )),
-    }
+        .map_or("text", |f| f.name)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
-    fn parse_str(args: &[&str]) -> Result<Command, UsageError> {
-        parse(args.iter().map(OsString::from).collect())
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("xenready").chain(args.iter().copied()))
     }
 
     #[test]
-    fn no_subcommand_means_scan_with_its_options() {
-        let Ok(Command::Scan(args)) = parse_str(&["--format", "json", "--check", "-o", "r.json"])
-        else {
-            panic!("not a scan")
-        };
-        assert_eq!(args.report.format, Format::Json);
-        assert!(args.report.check);
-        assert_eq!(args.report.output, Some(PathBuf::from("r.json")));
-        assert!(matches!(parse_str(&[]), Ok(Command::Scan(_))));
+    fn the_definitions_are_consistent() {
+        Cli::command().debug_assert();
     }
 
     #[test]
-    fn analyze_takes_a_bundle_and_repeated_imports() {
-        let Ok(Command::Analyze(args)) = parse_str(&[
+    fn no_command_means_scan_with_its_options() {
+        let cli = parse(&["--format", "json", "--check", "-o", "r.json"]).expect("parses");
+        assert!(cli.command.is_none());
+        assert_eq!(cli.scan.report.format, "json");
+        assert!(cli.scan.report.check);
+        assert_eq!(cli.scan.report.output, Some(PathBuf::from("r.json")));
+        assert!(parse(&["--format", "json", "scan"]).is_err());
+    }
+
+    #[test]
+    fn analyze_takes_a_bundle_and_repeated_imports_in_registry_order() {
+        let cli = parse(&[
             "analyze",
             "b.json",
             "--dmesg",
             "a",
             "--dmesg=b",
-            "--boot-config",
+            "--cpuid",
             "c",
             "--target",
             "xcp-ng-8.3",
-        ]) else {
+        ])
+        .expect("parses");
+        let Some(Command::Analyze(args)) = cli.command else {
             panic!("not analyze")
         };
         assert_eq!(args.bundle, Some(PathBuf::from("b.json")));
-        assert_eq!(args.dmesg.len(), 2);
-        assert_eq!(args.boot_config.len(), 1);
+        let given: Vec<(&str, usize)> = args
+            .imports
+            .0
+            .iter()
+            .map(|(importer, paths)| (importer.flag, paths.len()))
+            .collect();
+        assert_eq!(given, [("cpuid", 1), ("dmesg", 2)]);
         assert_eq!(args.report.target, "xcp-ng-8.3");
         assert!(!args.redact);
     }
 
     #[test]
     fn redact_is_a_flag_of_scan_capture_and_analyze() {
-        let Ok(Command::Analyze(args)) = parse_str(&["analyze", "--cpuinfo", "c", "--redact"])
-        else {
-            panic!("not analyze")
-        };
-        assert!(args.redact);
-        assert_eq!(args.cpuinfo, Some(PathBuf::from("c")));
-        assert!(matches!(parse_str(&["--redact"]), Ok(Command::Scan(a)) if a.redact));
-        assert!(matches!(parse_str(&["capture", "--redact"]), Ok(Command::Capture(a)) if a.redact));
-    }
-
-    #[test]
-    fn mistakes_are_one_line_with_a_suggestion() {
-        let error = parse_str(&["--fromat", "json"]).unwrap_err().0;
-        assert!(error.contains("did you mean `--format`"), "{error}");
-        let error = parse_str(&["--format", "yaml"]).unwrap_err().0;
-        assert!(
-            error.contains("possible values: text, json, markdown"),
-            "{error}"
-        );
-        let error = parse_str(&["analyse"]).unwrap_err().0;
-        assert!(error.contains("did you mean `analyze`"), "{error}");
-        assert!(parse_str(&["cpu"]).is_err());
-        assert!(parse_str(&["compare"]).is_err());
-    }
-
-    #[test]
-    fn help_and_version_print() {
         for args in [
-            &["--help"][..],
-            &["scan", "-h"],
-            &["analyze", "--help"],
-            &["help", "compare"],
+            &["--redact"][..],
+            &["capture", "--redact"],
+            &["analyze", "--redact"],
         ] {
-            assert!(matches!(parse_str(args), Ok(Command::Print(_))), "{args:?}");
+            let cli = parse(args).expect("parses");
+            let redact = match cli.command {
+                None => cli.scan.machine.redact,
+                Some(Command::Capture(a)) => a.machine.redact,
+                Some(Command::Analyze(a)) => a.redact,
+                Some(other) => panic!("{other:?}"),
+            };
+            assert!(redact, "{args:?}");
         }
-        let Ok(Command::Print(version)) = parse_str(&["--version"]) else {
-            panic!()
-        };
-        assert!(version.starts_with("xenready "));
     }
 }

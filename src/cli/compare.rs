@@ -1,7 +1,7 @@
 //! `xenready compare FILE...`: reads reports, bundles and directories of
 //! them, and hands the library a list of entries to rank.
 
-use super::args::{CompareArgs, CompareFormat, CompareSort};
+use super::args::{CompareArgs, CompareSort};
 use super::{emit, target, Outcome, UsageError};
 use std::io::Read;
 use std::path::Path;
@@ -34,12 +34,11 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
         CompareSort::Verdict => SortKey::Verdict,
     };
     let table = compare::build(entries, sort, knowledge);
-    let rendered = match args.format {
-        CompareFormat::Text => compare::text(&table),
-        CompareFormat::Csv => compare::csv(&table),
-        CompareFormat::Json => compare::json(&table),
-        CompareFormat::Markdown => compare::markdown(&table),
-    };
+    let format = compare::FORMATS
+        .iter()
+        .find(|f| f.name == args.format)
+        .ok_or_else(|| UsageError(format!("unknown table format `{}`", args.format)))?;
+    let rendered = (format.render)(&table);
     emit(args.output.as_deref(), rendered.as_bytes())?;
     Ok(Outcome { exit_code: 0 })
 }

@@ -14,11 +14,7 @@ pub fn run(args: &CpuArgs, target: &Target) -> Result<String, UsageError> {
     let answer = lookup::answer(&query, Knowledge::builtin(), target)
         .map_err(|e| UsageError(for_terminal(&e.to_string()).into_owned()))?;
     Ok(match args.format {
-        LookupFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&answer).unwrap_or_default();
-            text.push('\n');
-            text
-        }
+        LookupFormat::Json => xenready::render::pretty_json(&answer),
         LookupFormat::Text => text(&answer),
     })
 }

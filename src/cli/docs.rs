@@ -98,8 +98,7 @@ pub fn list(format: ListFormat) -> String {
                     })
                 })
                 .collect();
-            out = serde_json::to_string_pretty(&rows).unwrap_or_default();
-            out.push('\n');
+            out = xenready::render::pretty_json(&rows);
         }
     }
     out

@@ -4,17 +4,18 @@ pub mod args;
 mod compare;
 mod cpu;
 mod docs;
-mod help;
+mod generate;
+mod imports;
 
 use anyhow::Context as _;
-use args::{AnalyzeArgs, CaptureArgs, ColorChoice, Command, Format, ReportArgs, ScanArgs};
+use args::{AnalyzeArgs, CaptureArgs, Cli, ColorChoice, Command, ReportArgs, ScanArgs};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use xenready::collect::{self, CollectOptions};
 use xenready::evidence::{Evidence, Origin};
 use xenready::knowledge::{Knowledge, Target};
 use xenready::output::write_atomic;
-use xenready::render::{self, Style, Symbols};
+use xenready::render::{self, RenderOptions, Style, Symbols};
 use xenready::report::Report;
 
 /// A mistake in how xenready was called or in the input it was given: exit
@@ -23,45 +24,43 @@ use xenready::report::Report;
 #[error("{0}")]
 pub struct UsageError(pub String);
 
-/// "; did you mean `x`?" when `word` is a near miss of a known one.
-pub fn suggest_word(word: &str, known: &[&str]) -> String {
-    xenready::suggest::closest(word, known.iter().copied())
-        .map(|w| format!("; did you mean `{w}`?"))
-        .unwrap_or_default()
-}
-
 /// What `main` should exit with after a successful run.
 pub struct Outcome {
     pub exit_code: u8,
 }
 
-pub fn run(command: Command) -> anyhow::Result<Outcome> {
+const DONE: Outcome = Outcome { exit_code: 0 };
+
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let Some(command) = cli.command else {
+        return scan(cli.scan);
+    };
     match command {
-        Command::Print(text) => {
-            emit(None, text.as_bytes())?;
-            Ok(Outcome { exit_code: 0 })
-        }
         Command::Scan(args) => scan(args),
         Command::Capture(args) => capture(args),
         Command::Analyze(args) => analyze(args),
         Command::Compare(args) => compare::compare(args),
-        Command::Explain { id } => {
-            emit(None, docs::explain(&id)?.as_bytes())?;
-            Ok(Outcome { exit_code: 0 })
-        }
-        Command::Checks { format } => {
-            emit(None, docs::list(format).as_bytes())?;
-            Ok(Outcome { exit_code: 0 })
-        }
+        Command::Explain(args) => emit(None, docs::explain(&args.id)?.as_bytes()).map(|()| DONE),
+        Command::Checks(args) => emit(None, docs::list(args.format).as_bytes()).map(|()| DONE),
         Command::Cpu(args) => {
             let target = target(&args.target)?;
-            emit(None, cpu::run(&args, target)?.as_bytes())?;
-            Ok(Outcome { exit_code: 0 })
+            emit(None, cpu::run(&args, target)?.as_bytes()).map(|()| DONE)
         }
+        Command::Completions(args) => emit(None, &generate::completions(args.shell)).map(|()| DONE),
+        Command::Man(args) => match &args.dir {
+            Some(dir) => {
+                for file in generate::man_pages(dir)? {
+                    eprintln!("xenready: wrote {}", dir.join(file).display());
+                }
+                Ok(DONE)
+            }
+            None => emit(None, &generate::man_page()?).map(|()| DONE),
+        },
     }
 }
 
-fn collect_options(root: Option<&Path>, no_modules: bool) -> CollectOptions {
+fn collect_options(machine: &args::MachineArgs) -> CollectOptions {
+    let (root, no_modules) = (machine.root.as_deref(), machine.no_modules);
     let options = match root {
         Some(root) => CollectOptions {
             root: root.to_path_buf(),
@@ -78,8 +77,8 @@ fn collect_options(root: Option<&Path>, no_modules: bool) -> CollectOptions {
 
 fn scan(args: ScanArgs) -> anyhow::Result<Outcome> {
     let target = target(&args.report.target)?;
-    let mut evidence = collect::collect(&collect_options(args.root.as_deref(), args.no_modules));
-    if args.redact {
+    let mut evidence = collect::collect(&collect_options(&args.machine));
+    if args.machine.redact {
         xenready::redact::redact(&mut evidence);
     }
     if let Some(path) = &args.save_evidence {
@@ -90,8 +89,8 @@ fn scan(args: ScanArgs) -> anyhow::Result<Outcome> {
 }
 
 fn capture(args: CaptureArgs) -> anyhow::Result<Outcome> {
-    let mut evidence = collect::collect(&collect_options(args.root.as_deref(), args.no_modules));
-    if args.redact {
+    let mut evidence = collect::collect(&collect_options(&args.machine));
+    if args.machine.redact {
         xenready::redact::redact(&mut evidence);
     }
     emit(args.output.as_deref(), bundle_json(&evidence).as_bytes())?;
@@ -104,47 +103,17 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
         Some(path) => read_bundle(path)?,
         None => Evidence::new(Origin::Import),
     };
-    let nothing_to_import = args.cpuid.is_none()
-        && args.dmi.is_none()
-        && args.dmidecode_text.is_none()
-        && args.cpuinfo.is_none()
-        && args.acpi.is_none()
-        && args.dmesg.is_empty()
-        && args.xl_info.is_none()
-        && args.boot_config.is_empty();
-    if args.bundle.is_none() && nothing_to_import {
-        return Err(UsageError(
-            "analyze needs a bundle or at least one file to import (--cpuid, --dmi, \
-             --dmidecode-text, --cpuinfo, --acpi, --dmesg, --xl-info, --boot-config)"
-                .into(),
-        )
+    if args.bundle.is_none() && args.imports.is_empty() {
+        return Err(UsageError(format!(
+            "analyze needs a bundle or at least one file to import ({})",
+            imports::Imports::flag_list()
+        ))
         .into());
     }
-    let import_error = |e: xenready::import::ImportError| UsageError(e.to_string());
-    if let Some(path) = &args.cpuid {
-        xenready::import::cpuid_file(&mut evidence, path).map_err(import_error)?;
-    }
-    if let Some(path) = &args.dmi {
-        xenready::import::dmi_file(&mut evidence, path).map_err(import_error)?;
-    }
-    if let Some(path) = &args.dmidecode_text {
-        xenready::import::dmidecode_text_file(&mut evidence, path).map_err(import_error)?;
-    }
-    if let Some(path) = &args.cpuinfo {
-        xenready::import::cpuinfo::cpuinfo_file(&mut evidence, path).map_err(import_error)?;
-    }
-    if let Some(path) = &args.acpi {
-        xenready::import::acpi_path(&mut evidence, path).map_err(import_error)?;
-    }
-    for path in &args.dmesg {
-        xenready::import::dmesg::dmesg_file(&mut evidence, path).map_err(import_error)?;
-    }
-    if let Some(path) = &args.xl_info {
-        xenready::import::xl_info::xl_info_file(&mut evidence, path).map_err(import_error)?;
-    }
-    for path in &args.boot_config {
-        xenready::import::boot_config::boot_config_file(&mut evidence, path)
-            .map_err(import_error)?;
+    for (importer, paths) in &args.imports.0 {
+        for path in paths {
+            (importer.run)(&mut evidence, path).map_err(|e| UsageError(e.to_string()))?;
+        }
     }
     if evidence.meta.origin == Origin::Import {
         xenready::import::declare_missing_sources(&mut evidence);
@@ -188,22 +157,21 @@ fn target(id: &str) -> anyhow::Result<&'static Target> {
 fn report(evidence: &Evidence, target: &Target, args: &ReportArgs) -> anyhow::Result<Outcome> {
     let report: Report = xenready::analyze(evidence, Knowledge::builtin(), target);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let rendered = match args.format {
-        Format::Json => render::json(&report),
-        Format::Markdown => render::markdown(&report, &target.name),
-        Format::Text => {
-            let style = Style {
-                color: use_color(args.color, to_terminal),
-                symbols: if args.ascii {
-                    Symbols::Ascii
-                } else {
-                    Symbols::Unicode
-                },
-                width: text_width(),
-            };
-            render::text(&report, &target.name, &style)
-        }
+    let format = render::format(&args.format)
+        .ok_or_else(|| UsageError(format!("unknown report format `{}`", args.format)))?;
+    let options = RenderOptions {
+        target_name: &target.name,
+        style: Style {
+            color: use_color(args.color, to_terminal),
+            symbols: if args.ascii {
+                Symbols::Ascii
+            } else {
+                Symbols::Unicode
+            },
+            width: text_width(),
+        },
     };
+    let rendered = (format.render)(&report, &options);
     emit(args.output.as_deref(), rendered.as_bytes())?;
     Ok(Outcome {
         exit_code: if args.check {
@@ -225,11 +193,13 @@ fn text_width() -> usize {
 }
 
 fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     match choice {
         ColorChoice::Never => false,
-        ColorChoice::Always => !no_color,
+        // An explicit flag is the user's latest word; NO_COLOR only sets
+        // the default.
+        ColorChoice::Always => true,
         ColorChoice::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
             to_terminal && !no_color && std::env::var("TERM").map_or(true, |t| t != "dumb")
         }
     }

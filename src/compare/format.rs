@@ -2,6 +2,7 @@
 //! machines, so every one of them is sanitised (and, for Markdown,
 //! escaped); CSV and JSON carry them as data, quoted or escaped by format.
 
+use super::columns::CAPABILITY_COLUMNS;
 use super::table::{Row, Table};
 use crate::render::markdown::escape;
 use crate::sanitize::for_terminal;
@@ -9,20 +10,11 @@ use std::fmt::Write;
 
 /// The columns, in order, as (CSV header, text/Markdown header).
 fn headers(table: &Table, with_target: bool) -> Vec<String> {
-    let mut h: Vec<String> = [
-        "#",
-        "Machine",
-        "Serial",
-        "CPU",
-        "S x C x T",
-        "RAM",
-        "HVM",
-        "HAP",
-        "IOMMU",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut h: Vec<String> = ["#", "Machine", "Serial", "CPU", "S x C x T", "RAM"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    h.extend(CAPABILITY_COLUMNS.iter().map(|c| c.key().to_uppercase()));
     if with_target {
         h.push("Target".into());
     }
@@ -87,10 +79,8 @@ fn cells(
         opt(&row.cpu),
         topology(row),
         ram(row),
-        clean(&row.hvm),
-        clean(&row.hap),
-        clean(&row.iommu),
     ];
+    c.extend(row.capabilities.states().map(clean));
     if with_target {
         c.push(opt(&row.target));
     }
@@ -225,15 +215,11 @@ pub fn csv(table: &Table) -> String {
         "threads",
         "ram_mib",
         "ram_source",
-        "hvm",
-        "hap",
-        "iommu",
-        "target",
-        "verdict",
-        "score",
     ]
     .map(String::from)
     .to_vec();
+    header.extend(CAPABILITY_COLUMNS.iter().map(|c| c.key().to_string()));
+    header.extend(["target", "verdict", "score"].map(String::from));
     for id in &table.target_ids {
         header.push(format!("verdict:{id}"));
         header.push(format!("score:{id}"));
@@ -257,13 +243,9 @@ pub fn csv(table: &Table) -> String {
             num(row.threads),
             row.ram_mib.map(|n| n.to_string()).unwrap_or_default(),
             row.ram_source.unwrap_or_default().to_string(),
-            row.hvm.clone(),
-            row.hap.clone(),
-            row.iommu.clone(),
-            opt(&row.target),
-            row.verdict.clone(),
-            num(row.score),
         ];
+        fields.extend(row.capabilities.states().map(String::from));
+        fields.extend([opt(&row.target), row.verdict.clone(), num(row.score)]);
         for id in &table.target_ids {
             let cell = row.targets.get(id);
             fields.push(cell.map(|c| c.verdict.clone()).unwrap_or_default());
@@ -287,11 +269,5 @@ fn record(out: &mut String, fields: &[String]) {
 }
 
 pub fn json(table: &Table) -> String {
-    match serde_json::to_string_pretty(table) {
-        Ok(mut text) => {
-            text.push('\n');
-            text
-        }
-        Err(error) => format!("{{\"error\": {:?}}}\n", error.to_string()),
-    }
+    crate::render::pretty_json(table)
 }

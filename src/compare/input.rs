@@ -149,8 +149,8 @@ pub fn load(
             },
         })?;
         let report = crate::analyze(&evidence, knowledge, target);
-        let value: Value = serde_json::from_str(&crate::render::json(&report))
-            .map_err(|e| LoadError::NotJson(e.to_string()))?;
+        let value: Value =
+            serde_json::to_value(&report).map_err(|e| LoadError::NotJson(e.to_string()))?;
         view(&value)?
     } else if let Some(schema) = object.get("schema_version").and_then(Value::as_u64) {
         if schema > u64::from(SCHEMA_VERSION) {

@@ -7,6 +7,7 @@
 //! (`format`). Reading files and directories is the CLI's job: this module
 //! does no I/O.
 
+mod columns;
 mod format;
 mod input;
 mod table;
@@ -14,6 +15,40 @@ mod table;
 #[cfg(test)]
 mod tests;
 
+pub use columns::{CapabilityStates, CAPABILITY_COLUMNS};
 pub use format::{csv, json, markdown, text};
 pub use input::{load, Entry, LoadError, ReportView};
 pub use table::{build, sorted_by, verdict_rank, Row, SortKey, Table, TargetCell};
+
+/// One output format of `xenready compare`.
+#[derive(Debug, Clone, Copy)]
+pub struct Format {
+    /// The `--format` value; stable, scripts pass it.
+    pub name: &'static str,
+    pub help: &'static str,
+    pub render: fn(&Table) -> String,
+}
+
+/// Every fleet-table format, in `--help` order; the first is the default.
+pub static FORMATS: &[Format] = &[
+    Format {
+        name: "text",
+        help: "An aligned table for a terminal",
+        render: text,
+    },
+    Format {
+        name: "csv",
+        help: "RFC 4180 CSV for spreadsheets",
+        render: csv,
+    },
+    Format {
+        name: "json",
+        help: "The table as JSON",
+        render: json,
+    },
+    Format {
+        name: "markdown",
+        help: "A Markdown table for tickets and wikis",
+        render: markdown,
+    },
+];

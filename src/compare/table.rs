@@ -1,5 +1,6 @@
 //! Entries → ranked rows: duplicates merged, then sorted.
 
+use super::columns::CapabilityStates;
 use super::input::{Entry, ReportView};
 use crate::knowledge::Knowledge;
 use serde::Serialize;
@@ -58,9 +59,9 @@ pub struct Row {
     pub ram_mib: Option<u64>,
     /// `smbios` (installed) or `os` (MemTotal, a few percent less).
     pub ram_source: Option<&'static str>,
-    pub hvm: String,
-    pub hap: String,
-    pub iommu: String,
+    /// Flattened: `"hvm": "available"` beside the other fields.
+    #[serde(flatten)]
+    pub capabilities: CapabilityStates,
     /// The target the report's own verdict is for.
     pub target: Option<String>,
     pub verdict: String,
@@ -221,7 +222,15 @@ fn row(group: Vec<Entry>) -> Row {
             kept.file
         ));
     }
-    let r = kept.report;
+    Row {
+        files,
+        notes,
+        ..row_of(kept.report)
+    }
+}
+
+/// The row of one report, before merging says which files it stands for.
+fn row_of(r: ReportView) -> Row {
     let machine = [&r.machine.vendor, &r.machine.product]
         .into_iter()
         .flatten()
@@ -234,12 +243,7 @@ fn row(group: Vec<Entry>) -> Row {
         (None, Some(mib)) => (Some(mib), Some("os")),
         (None, None) => (None, None),
     };
-    let state = |name: &str| {
-        r.capabilities
-            .get(name)
-            .and_then(|c| c.state.clone())
-            .unwrap_or_else(|| "unknown".to_string())
-    };
+    let capabilities = CapabilityStates::of(&r);
     let mut targets = BTreeMap::new();
     for (id, t) in r.targets.iter().flatten() {
         let cell = TargetCell {
@@ -261,16 +265,14 @@ fn row(group: Vec<Entry>) -> Row {
         threads: r.cpu.threads,
         ram_mib,
         ram_source,
-        hvm: state("hvm"),
-        hap: state("hap"),
-        iommu: state("iommu"),
+        capabilities,
         target: r.target,
         verdict: r.verdict.unwrap_or_else(|| "unknown".into()),
         score: r.score,
         targets,
         top_problem: r.findings.first().and_then(|f| f.title.clone()),
-        files,
-        notes,
+        files: Vec::new(),
+        notes: Vec::new(),
     }
 }
 
@@ -288,9 +290,7 @@ fn empty_row() -> Row {
         threads: None,
         ram_mib: None,
         ram_source: None,
-        hvm: "unknown".into(),
-        hap: "unknown".into(),
-        iommu: "unknown".into(),
+        capabilities: CapabilityStates::unknown(),
         target: None,
         verdict: "unknown".into(),
         score: None,

@@ -105,7 +105,7 @@ fn fleet_files() -> Vec<(String, String)> {
                 }
                 serde_json::to_string(&evidence).unwrap()
             } else {
-                crate::render::json(&crate::analyze(&evidence, knowledge, target))
+                crate::render::pretty_json(&crate::analyze(&evidence, knowledge, target))
             };
             (label.to_string(), text)
         })
@@ -299,7 +299,10 @@ fn the_fleet_is_told_apart_by_what_matters() {
     assert_eq!(pe2650.ram_source, Some("smbios"));
     // Sandy Bridge-EP has VT-x and EPT in silicon.
     let r720 = find("r720.json");
-    assert_eq!(r720.hvm, "supported");
+    assert_eq!(
+        r720.capabilities.get(crate::model::CapabilityName::Hvm),
+        Some("supported")
+    );
     assert_eq!(r720.ram_source, Some("smbios"));
     assert_eq!(
         table.rows.last().map(|r| r.verdict.as_str()),

@@ -12,7 +12,7 @@ use crate::facts::{Facts, ProcessorSocket, SmbiosFacts};
 use crate::knowledge::brand::{self, Pattern};
 use crate::knowledge::generations::{encode_signature, BrandRule, Generation, GenerationKnowledge};
 use crate::knowledge::{Knowledge, Target, Vendor};
-use crate::model::{CapState, Capability};
+use crate::model::{CapState, Capabilities, Capability, CapabilityName};
 use crate::report::{Report, TargetVerdicts};
 use serde::Serialize;
 
@@ -212,7 +212,8 @@ impl Answer {
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Feature {
-    /// `long_mode`, `hvm`, `hap`, `unrestricted_guest`, `smt`, `nx`.
+    /// A capability key (`long_mode`, `nx`, `hvm`, `hap`, `smt`) or
+    /// `unrestricted_guest`.
     pub key: &'static str,
     pub label: &'static str,
     pub answer: Answer,
@@ -268,24 +269,62 @@ pub fn answer(
 
 fn build_answer(found: &CpuMatch, report: &Report) -> CpuAnswer {
     let g = found.generation;
-    let caps = &report.capabilities;
-    let feature = |key, label, capability: &Capability| Feature {
-        key,
-        label,
-        answer: Answer::of(capability),
-        inferred: true,
-        evidence: capability.evidence.clone(),
-    };
-    // Unrestricted guest is no capability of the report; it is part of
-    // VT-x, so it is only as present as VT-x is.
-    let ug = match (Answer::of(&caps.hvm), g.unrestricted_guest) {
+    CpuAnswer {
+        query: found.query.clone(),
+        generation: GenerationSummary {
+            id: g.id.clone(),
+            vendor: g.vendor.name().into(),
+            codename: g.codename.clone(),
+            series: g.series.clone(),
+            launch: g.launch,
+            segment: g.segment.as_str().into(),
+            confirmed: g.confirmed,
+            note: g.note.clone(),
+            source: g.source.clone(),
+            matched_pattern: found.rule.map(|r| r.pattern.clone()),
+        },
+        features: features(g, &report.capabilities),
+        depends_on_platform: depends_on_platform(g, &report.capabilities),
+        target: report.target.clone(),
+        targets: report.targets.clone(),
+    }
+}
+
+/// Every capability the processor decides, in the report's order, with
+/// unrestricted guest after HAP. The IOMMU is the chipset's: it goes to
+/// `depends_on_platform` instead.
+fn features(g: &Generation, caps: &Capabilities) -> Vec<Feature> {
+    let mut features = Vec::new();
+    for name in CapabilityName::ALL {
+        if name == CapabilityName::Iommu {
+            continue;
+        }
+        let capability = caps.get(name);
+        features.push(Feature {
+            key: name.key(),
+            label: name.label(),
+            answer: Answer::of(capability),
+            inferred: true,
+            evidence: capability.evidence.clone(),
+        });
+        if name == CapabilityName::Hap {
+            features.push(unrestricted_guest(g, caps));
+        }
+    }
+    features
+}
+
+/// Unrestricted guest is no capability of the report; it is part of VT-x,
+/// so it is only as present as VT-x is.
+fn unrestricted_guest(g: &Generation, caps: &Capabilities) -> Feature {
+    let answer = match (Answer::of(&caps.hvm), g.unrestricted_guest) {
         (Answer::No, _) => Answer::No,
         (_, Some(true)) if g.vendor == Vendor::Amd => Answer::Unknown,
         (_, Some(true)) => Answer::Yes,
         (_, Some(false)) => Answer::No,
         (_, None) => Answer::Unknown,
     };
-    let ug_evidence = match (g.vendor, g.unrestricted_guest) {
+    let evidence = match (g.vendor, g.unrestricted_guest) {
         (Vendor::Amd, _) => "AMD-V runs real-mode guest code natively; Xen's unrestricted-guest \
              control is VT-x only"
             .to_string(),
@@ -298,22 +337,19 @@ fn build_answer(found: &CpuMatch, report: &Report) -> CpuAnswer {
         }
         (_, None) => format!("unrestricted guest: not known for {}", g.label()),
     };
-    let features = vec![
-        feature("long_mode", "64-bit (x86-64)", &caps.long_mode),
-        feature("hvm", "HVM (VT-x / AMD-V)", &caps.hvm),
-        feature("hap", "HAP (EPT / NPT)", &caps.hap),
-        Feature {
-            key: "unrestricted_guest",
-            label: "Unrestricted guest",
-            answer: ug,
-            inferred: true,
-            evidence: vec![ug_evidence],
-        },
-        feature("smt", "Hyper-threading (SMT)", &caps.smt),
-        feature("nx", "NX / Execute Disable", &caps.nx),
-    ];
+    Feature {
+        key: "unrestricted_guest",
+        label: "Unrestricted guest",
+        answer,
+        inferred: true,
+        evidence: vec![evidence],
+    }
+}
+
+fn depends_on_platform(g: &Generation, caps: &Capabilities) -> Vec<String> {
     let mut depends = vec![format!(
-        "IOMMU (VT-d / AMD-Vi) is in the chipset, not the CPU: {} on this generation's platforms. {}",
+        "{} is in the chipset, not the CPU: {} on this generation's platforms. {}",
+        CapabilityName::Iommu.label(),
         g.iommu.as_str(),
         g.iommu_note
     )];
@@ -333,25 +369,7 @@ fn build_answer(found: &CpuMatch, report: &Report) -> CpuAnswer {
                 .into(),
         );
     }
-    CpuAnswer {
-        query: found.query.clone(),
-        generation: GenerationSummary {
-            id: g.id.clone(),
-            vendor: g.vendor.name().into(),
-            codename: g.codename.clone(),
-            series: g.series.clone(),
-            launch: g.launch,
-            segment: g.segment.as_str().into(),
-            confirmed: g.confirmed,
-            note: g.note.clone(),
-            source: g.source.clone(),
-            matched_pattern: found.rule.map(|r| r.pattern.clone()),
-        },
-        features,
-        depends_on_platform: depends,
-        target: report.target.clone(),
-        targets: report.targets.clone(),
-    }
+    depends
 }
 
 #[cfg(test)]

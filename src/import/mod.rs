@@ -5,16 +5,19 @@
 pub mod acpi;
 pub mod aida64;
 pub mod boot_config;
+mod cpuid_merge;
 pub mod cpuid_r;
 pub mod cpuinfo;
 pub mod dmesg;
 pub mod dmi;
+pub mod registry;
 pub mod xl_info;
 
 pub use acpi::acpi_path;
 pub mod dmidecode_text;
 
 pub use dmidecode_text::dmidecode_text_file;
+pub use registry::{importer, Importer, IMPORTERS};
 
 #[cfg(test)]
 mod fifo_tests;
@@ -139,16 +142,20 @@ fn record_cpuid(
 }
 
 /// `--cpuid FILE`: an AIDA64/InstLatx64 dump or a `cpuid -r` dump, told
-/// apart by their first record.
+/// apart by their first record. Read into a scratch bundle first, so that a
+/// second dump adds its CPUs to those already held instead of replacing
+/// them.
 pub fn cpuid_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError> {
     let text = read_text(path, CPUID_DUMP_CAP, Over::Refuse)?.text;
+    let mut dump = Evidence::new(crate::evidence::Origin::Import);
     if cpuid_r::looks_like(&text) {
-        let dump = cpuid_r::parse(&text).map_err(|e| e.in_file(path))?;
-        cpuid_r::apply(evidence, dump, path);
+        let parsed = cpuid_r::parse(&text).map_err(|e| e.in_file(path))?;
+        cpuid_r::apply(&mut dump, parsed, path);
     } else {
-        let dump = aida64::parse(&text).map_err(|e| e.in_file(path))?;
-        aida64::apply(evidence, dump, path);
+        let parsed = aida64::parse(&text).map_err(|e| e.in_file(path))?;
+        aida64::apply(&mut dump, parsed, path);
     }
+    cpuid_merge::absorb(evidence, dump);
     note_import(evidence, path);
     Ok(())
 }

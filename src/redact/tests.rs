@@ -123,17 +123,21 @@ fn everything_written(evidence: &Evidence) -> String {
     let knowledge = Knowledge::builtin();
     let target = knowledge.target("xen").expect("xen target");
     let report = crate::analyze(evidence, knowledge, target);
-    let style = crate::render::Style {
-        symbols: crate::render::Symbols::Ascii,
-        ..crate::render::Style::default()
+    let options = crate::render::RenderOptions {
+        target_name: &target.name,
+        style: crate::render::Style {
+            symbols: crate::render::Symbols::Ascii,
+            ..crate::render::Style::default()
+        },
     };
-    [
-        serde_json::to_string(evidence).expect("bundle serialises"),
-        crate::render::json(&report),
-        crate::render::text(&report, &target.name, &style),
-        crate::render::markdown(&report, &target.name),
-    ]
-    .join("\n")
+    // Every registered format, so a new one is covered without a test edit.
+    let mut written = vec![serde_json::to_string(evidence).expect("bundle serialises")];
+    written.extend(
+        crate::render::FORMATS
+            .iter()
+            .map(|format| (format.render)(&report, &options)),
+    );
+    written.join("\n")
 }
 
 fn assert_gone(needles: &[String], written: &str) {

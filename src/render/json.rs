@@ -1,9 +1,18 @@
+use super::RenderOptions;
 use crate::report::Report;
+use serde::Serialize;
 
-/// Pretty JSON with a trailing newline. serde_json escapes control
-/// characters, so firmware strings need no further sanitising here.
-pub fn json(report: &Report) -> String {
-    match serde_json::to_string_pretty(report) {
+/// The JSON report. serde_json escapes control characters, so firmware
+/// strings need no further sanitising here.
+pub fn json(report: &Report, _options: &RenderOptions) -> String {
+    pretty_json(report)
+}
+
+/// Pretty JSON with a trailing newline: the one shape of every JSON
+/// document xenready writes (reports, fleet tables, check lists, CPU
+/// answers).
+pub fn pretty_json<T: Serialize + ?Sized>(value: &T) -> String {
+    match serde_json::to_string_pretty(value) {
         Ok(mut text) => {
             text.push('\n');
             text

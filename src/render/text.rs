@@ -1,4 +1,5 @@
 use super::style::{Mark, Style, Symbols};
+use super::RenderOptions;
 use crate::evidence::{Origin, SourceStatus};
 use crate::model::{CapState, CapabilityName, Platform, Severity, Verdict};
 use crate::report::Report;
@@ -8,7 +9,8 @@ use std::fmt::Write;
 /// The human report: verdict banner, machine, CPU, capability table,
 /// findings with evidence and advice, sources. Every string that came from
 /// the machine passes through `for_terminal`.
-pub fn text(report: &Report, target_name: &str, style: &Style) -> String {
+pub fn text(report: &Report, options: &RenderOptions) -> String {
+    let (target_name, style) = (options.target_name, &options.style);
     let mut out = String::new();
     header(&mut out, report, target_name, style);
     identity(&mut out, report, style);

@@ -1,6 +1,6 @@
 //! The command line as users and inventory systems call it.
 
-use crate::common::{scratch, xenready};
+use crate::common::{fixture, scratch, xenready};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -96,15 +96,18 @@ fn output_file_is_written_whole() {
 }
 
 #[test]
-fn colour_only_when_asked_and_never_with_no_color() {
+fn colour_when_asked_even_with_no_color_and_never_when_refused() {
     let coloured = xenready().args(["--color", "always"]).output().unwrap();
     assert!(String::from_utf8_lossy(&coloured.stdout).contains("\u{1b}["));
-    let plain = xenready()
+    // The explicit flag is the user's latest word; NO_COLOR sets the default.
+    let asked = xenready()
         .args(["--color", "always"])
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    assert!(!String::from_utf8_lossy(&plain.stdout).contains('\u{1b}'));
+    assert!(String::from_utf8_lossy(&asked.stdout).contains("\u{1b}["));
+    let refused = xenready().args(["--color", "never"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&refused.stdout).contains('\u{1b}'));
 }
 
 #[test]
@@ -120,13 +123,84 @@ fn usage_errors_exit_two_with_one_line() {
         .args(["--target", "nonsense"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("unknown target `nonsense`"));
+        .stderr(
+            predicate::str::contains("'nonsense'").and(predicate::str::contains(
+                "possible values: xen, xenserver-6.5, xenserver-8, xcp-ng-8.2, xcp-ng-8.3",
+            )),
+        );
     xenready()
         .args(["analyze"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("needs a bundle"));
     xenready().args(["--format", "yaml"]).assert().code(2);
+    xenready()
+        .args(["--fromat", "json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "similar argument exists: '--format'",
+        ));
+    xenready()
+        .args(["analyse"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "similar subcommand exists: 'analyze'",
+        ));
+    xenready()
+        .args(["--format", "json", "--format", "text"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used multiple times"));
+    xenready().args(["cpu"]).assert().code(2);
+    xenready().args(["compare"]).assert().code(2);
+}
+
+#[test]
+fn every_command_has_version_and_help_of_unknown_is_an_error() {
+    for command in [
+        "scan", "capture", "analyze", "compare", "cpu", "explain", "checks",
+    ] {
+        xenready()
+            .args([command, "--version"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
+    }
+    xenready()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(format!("xenready {}\n", env!("CARGO_PKG_VERSION")));
+    xenready()
+        .args(["help", "analyze"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--boot-config <FILE>"));
+    xenready()
+        .args(["help", "nonsense"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unrecognized subcommand 'nonsense'",
+        ));
+}
+
+#[test]
+fn help_documents_the_environment_and_hides_root() {
+    let help = xenready().arg("--help").output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    for word in [
+        "NO_COLOR",
+        "COLUMNS",
+        "Exit status",
+        "xcp-ng-8.3",
+        "markdown",
+    ] {
+        assert!(help.contains(word), "{word} missing from:\n{help}");
+    }
+    assert!(!help.contains("--root"), "{help}");
 }
 
 #[test]
@@ -434,4 +508,129 @@ fn redact_removes_the_serial_and_uuid_from_every_output() {
     )
     .unwrap();
     assert_eq!(redacted["machine"]["product"], "PowerEdge R630");
+}
+
+#[test]
+fn repeated_cpuid_dumps_are_both_imported_and_named() {
+    let a = "cpuid/instlatx64/GenuineIntel00106A2_Nehalem-EP_CPUID.txt";
+    let b = "cpuid/cpuid-r/amd-epyc-vm-firecracker.txt";
+    let output = xenready()
+        .args(["analyze", "--format", "json", "--cpuid"])
+        .arg(fixture(a))
+        .arg("--cpuid")
+        .arg(fixture(b))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let cpuid = report["sources"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["name"] == "cpuid"))
+        .expect("a cpuid source");
+    let detail = cpuid["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("8 logical CPUs from GenuineIntel00106A2_Nehalem-EP_CPUID.txt")
+            && detail.contains("2 logical CPUs from amd-epyc-vm-firecracker.txt"),
+        "{detail}"
+    );
+}
+
+#[test]
+fn a_second_file_for_a_one_per_machine_import_is_a_usage_error() {
+    let dmi = fixture("smbios-bin/go-smbios/Dell-PowerEdge-R630-Dual-Xeon.dmi");
+    xenready()
+        .args(["analyze", "--dmi"])
+        .arg(&dmi)
+        .arg("--dmi")
+        .arg(&dmi)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the argument '--dmi <FILE>' cannot be used multiple times",
+        ));
+}
+
+#[test]
+fn bash_completion_parses_and_every_shell_gets_a_script() {
+    let script = xenready().args(["completions", "bash"]).output().unwrap();
+    assert!(script.status.success());
+    let text = String::from_utf8_lossy(&script.stdout);
+    for word in ["analyze", "--cpuid", "--boot-config", "xcp-ng-8.3"] {
+        assert!(
+            text.contains(word),
+            "{word} missing from the bash completion"
+        );
+    }
+    let mut bash = std::process::Command::new("bash")
+        .arg("-n")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("bash runs");
+    use std::io::Write as _;
+    bash.stdin
+        .take()
+        .unwrap()
+        .write_all(&script.stdout)
+        .unwrap();
+    assert!(
+        bash.wait().unwrap().success(),
+        "bash -n rejects the completion"
+    );
+    for (shell, marker) in [
+        ("zsh", "#compdef xenready"),
+        ("fish", "complete -c xenready"),
+    ] {
+        xenready()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(marker));
+    }
+}
+
+/// `man -l` renders the page without groff warnings, or the test fails
+/// (scripts/install-deps.sh installs man-db).
+fn man_renders(page: &std::path::Path) -> String {
+    let output = std::process::Command::new("man")
+        .args(["--warnings", "-l"])
+        .arg(page)
+        .env("MANWIDTH", "100")
+        .output()
+        .expect("man (man-db) is installed: run scripts/install-deps.sh");
+    assert!(
+        output.status.success(),
+        "man -l {}: {output:?}",
+        page.display()
+    );
+    let warnings = String::from_utf8_lossy(&output.stderr);
+    assert!(warnings.trim().is_empty(), "{}: {warnings}", page.display());
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn man_pages_render_one_per_command() {
+    let dir = scratch("man");
+    let page = xenready().arg("man").output().unwrap();
+    assert!(page.status.success());
+    std::fs::write(dir.join("stdout.1"), &page.stdout).unwrap();
+    let text = man_renders(&dir.join("stdout.1"));
+    assert!(text.contains("NAME") && text.contains("xenready"), "{text}");
+    xenready()
+        .args(["man", "--dir"])
+        .arg(dir.join("pages"))
+        .assert()
+        .success();
+    for command in [
+        "scan", "capture", "analyze", "compare", "cpu", "explain", "checks",
+    ] {
+        let text = man_renders(&dir.join(format!("pages/xenready-{command}.1")));
+        assert!(text.contains(&format!("xenready-{command}")), "{text}");
+    }
+    let analyze = man_renders(&dir.join("pages/xenready-analyze.1"));
+    assert!(analyze.contains("--boot-config"), "{analyze}");
+    assert_eq!(
+        std::fs::read(dir.join("pages/xenready.1")).unwrap(),
+        page.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

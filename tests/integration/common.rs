@@ -43,7 +43,7 @@ pub fn import_reports(
         &std::path::Path,
     ) -> Result<(), xenready::import::ImportError>,
 ) -> (serde_json::Value, String, String) {
-    use xenready::render::{self, Style};
+    use xenready::render::{self, RenderOptions};
     let mut evidence = xenready::evidence::Evidence::new(xenready::evidence::Origin::Import);
     import(&mut evidence, &fixture(relative)).expect("fixture imports");
     xenready::import::declare_missing_sources(&mut evidence);
@@ -51,9 +51,12 @@ pub fn import_reports(
     let target = knowledge.default_target();
     let report = xenready::analyze(&evidence, knowledge, target);
     let prefix = fixtures().display().to_string();
-    let json = render::json(&report).replace(&prefix, "<fixtures>");
-    let text =
-        render::text(&report, &target.name, &Style::default()).replace(&prefix, "<fixtures>");
+    let options = RenderOptions {
+        target_name: &target.name,
+        ..RenderOptions::default()
+    };
+    let json = render::json(&report, &options).replace(&prefix, "<fixtures>");
+    let text = render::text(&report, &options).replace(&prefix, "<fixtures>");
     let value = serde_json::from_str(&json).expect("the JSON report parses");
     (value, json, text)
 }

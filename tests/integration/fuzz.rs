@@ -11,7 +11,7 @@ use xenready::evidence::{Evidence, Origin};
 use xenready::import;
 use xenready::knowledge::Knowledge;
 
-type Importer = fn(&mut Evidence, &Path) -> Result<(), import::ImportError>;
+type ImportFn = fn(&mut Evidence, &Path) -> Result<(), import::ImportError>;
 
 fn bundle(evidence: &mut Evidence, path: &Path) -> Result<(), import::ImportError> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
@@ -21,63 +21,73 @@ fn bundle(evidence: &mut Evidence, path: &Path) -> Result<(), import::ImportErro
     Ok(())
 }
 
-/// Each importer with a real fixture to mutate.
-const IMPORTERS: &[(&str, Importer, &str)] = &[
+/// Real fixtures to mutate, by importer flag; an importer may have several
+/// (one per format it tells apart). `every_importer_has_a_seed` keeps this
+/// in step with the registry.
+const SEEDS: &[(&str, &str)] = &[
     (
-        "aida64",
-        import::cpuid_file,
+        "cpuid",
         "cpuid/instlatx64/GenuineIntel00106A2_Nehalem-EP_CPUID.txt",
     ),
-    (
-        "cpuid-r",
-        import::cpuid_file,
-        "cpuid/cpuid-r/amd-epyc-vm-firecracker.txt",
-    ),
+    ("cpuid", "cpuid/cpuid-r/amd-epyc-vm-firecracker.txt"),
     (
         "dmi",
-        import::dmi_file,
         "smbios-bin/go-smbios/Dell-PowerEdge-R630-Dual-Xeon.dmi",
     ),
     (
         "dmidecode-text",
-        import::dmidecode_text_file,
         "dmidecode-text/parse-dmidecode/dmidecode_example5.txt",
     ),
     (
-        "acpi-table",
-        import::acpi_path,
+        "acpi",
         "acpi/dmar/server/Dell_PowerEdge_R820_E5985CCBA349.DMAR.dat",
     ),
     (
-        "acpidump",
-        import::acpi_path,
+        "acpi",
         "acpi/acpidump-text/Supermicro_X8DTT_CE92DF29C87C.acpidump.txt",
     ),
     (
         "dmesg",
-        import::dmesg::dmesg_file,
         "dmesg/linuxhw/HP_ProLiant-DL360-G6_5A1D7821BD30.debian-10_4.19.0-10-amd64.dmesg",
     ),
+    ("cpuinfo", "cpuinfo/util-linux/x86_64-dellr710.cpuinfo"),
+    ("xl-info", "cpuinfo/util-linux/x86_64-el5xen.cpuinfo"),
     (
-        "cpuinfo",
-        import::cpuinfo::cpuinfo_file,
-        "cpuinfo/util-linux/x86_64-dellr710.cpuinfo",
-    ),
-    (
-        "xl-info",
-        import::xl_info::xl_info_file,
-        "cpuinfo/util-linux/x86_64-el5xen.cpuinfo",
-    ),
-    (
-        "grub.cfg",
-        import::boot_config::boot_config_file,
+        "boot-config",
         "dmesg/linuxhw/Dell_PowerEdge_R710_837DD65D6009.pve-5.15.53-1.excerpt.dmesg",
     ),
-    ("bundle", bundle, ""),
 ];
 
+/// Every registered importer with each of its seeds, then the bundle
+/// reader (a seed of "" is a real bundle).
+fn importers() -> Vec<(&'static str, ImportFn, &'static str)> {
+    let mut all: Vec<(&str, ImportFn, &str)> = SEEDS
+        .iter()
+        .filter_map(|&(flag, seed)| import::importer(flag).map(|i| (i.flag, i.run, seed)))
+        .collect();
+    all.push(("bundle", bundle, ""));
+    all
+}
+
+#[test]
+fn every_importer_has_a_seed() {
+    for importer in import::IMPORTERS {
+        assert!(
+            SEEDS.iter().any(|(flag, _)| *flag == importer.flag),
+            "--{} has no seed fixture in SEEDS",
+            importer.flag
+        );
+    }
+    for (flag, _) in SEEDS {
+        assert!(
+            import::importer(flag).is_some(),
+            "seed for unknown --{flag}"
+        );
+    }
+}
+
 /// Imports `bytes` as a file with every importer, then analyses.
-fn through_everything(name: &str, importer: Importer, bytes: &[u8]) {
+fn through_everything(name: &str, importer: ImportFn, bytes: &[u8]) {
     let dir = std::env::temp_dir().join(format!("xenready-fuzz-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     // Tests run on several threads: one file per call.
@@ -180,15 +190,15 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
-        for (name, importer, _) in IMPORTERS {
-            through_everything(name, *importer, &bytes);
+        for (name, importer, _) in importers() {
+            through_everything(name, importer, &bytes);
         }
     }
 
     #[test]
     fn mutated_fixtures_never_panic(mutation in mutation()) {
-        for (name, importer, relative) in IMPORTERS {
-            through_everything(name, *importer, &apply(seed(relative), &mutation));
+        for (name, importer, relative) in importers() {
+            through_everything(name, importer, &apply(seed(relative), &mutation));
         }
     }
 }

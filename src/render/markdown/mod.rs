@@ -7,13 +7,15 @@
 //! syntax in a firmware string (`|`, `*`, `<img>`) could break a table or
 //! inject markup into the page. `escape` handles both.
 
+use super::RenderOptions;
 use crate::evidence::Origin;
 use crate::model::{CapabilityName, Platform, Verdict};
 use crate::report::Report;
 use crate::sanitize::for_terminal;
 use std::fmt::Write;
 
-pub fn markdown(report: &Report, target_name: &str) -> String {
+pub fn markdown(report: &Report, options: &RenderOptions) -> String {
+    let target_name = options.target_name;
     let mut out = String::new();
     header(&mut out, report, target_name);
     identity(&mut out, report);

@@ -40,7 +40,7 @@ fn cell_pipes(line: &str) -> usize {
 fn has_the_verdict_heading_tables_findings_and_sources() {
     let (report, target) = poweredge_2850();
     assert!(!report.findings.is_empty());
-    let md = markdown(&report, &target);
+    let md = markdown(&report, &options(&target));
     let lines: Vec<&str> = md.lines().collect();
     assert_eq!(
         lines[0],
@@ -104,7 +104,7 @@ fn hostile_firmware_strings_cannot_break_the_page() {
     report.machine.vendor = Some("Evil|Corp <script>alert(1)</script>".into());
     report.machine.serial = Some("S1\n## injected\n| x | y |".into());
     report.findings[0].evidence[0] = "`code` *b* \u{1b}[31mred".into();
-    let md = markdown(&report, &target);
+    let md = markdown(&report, &options(&target));
     assert!(!md.contains("<script>"));
     assert!(!md.contains('\u{1b}'));
     assert!(!md.lines().any(|l| l == "## injected"));
@@ -131,4 +131,11 @@ fn escapes_markup_and_controls() {
     assert_eq!(escape("1. item"), "1\\. item");
     assert_eq!(escape("line\nbreak\ttab"), "line break tab");
     assert!(!escape("x\u{1b}[2Jy").contains('\u{1b}'));
+}
+
+fn options(target_name: &str) -> crate::render::RenderOptions<'_> {
+    crate::render::RenderOptions {
+        target_name,
+        ..Default::default()
+    }
 }
