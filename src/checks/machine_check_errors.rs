@@ -1,10 +1,11 @@
-use super::{log_lines, Check, Context, Doc, Hit};
-use crate::model::Severity;
+use super::{log_lines, sources, Check, Context, Doc, Hit};
+use crate::model::{CheckId, Severity};
 
 pub static CHECK: Check = Check {
-    id: "machine-check-errors",
+    id: CheckId::MachineCheckErrors,
     severity: Severity::Warning,
     title: "The CPU reported machine checks (hardware errors)",
+    subject: "Machine checks in the log",
     doc: Doc {
         what: "Looks for machine-check lines in the kernel log: `mce: [Hardware Error]: CPU N: \
                Machine Check ...`, `Machine check events logged`, and a fatal machine check.",
@@ -16,10 +17,11 @@ pub static CHECK: Check = Check {
               event log, update the system firmware and CPU microcode, and replace the part \
               they name.",
     },
-    run,
+    reads: &[sources::LOGS],
+    run: |context| hits(context).into(),
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     let events = log_lines::events(context.facts, &["mce"]);
     let (Some(first), Some(last)) = (events.first(), events.last()) else {
         return Vec::new();

@@ -1,10 +1,11 @@
 use super::{memory_errors, Check, Context, Doc, Hit};
-use crate::model::Severity;
+use crate::model::{CheckId, Severity, SourceName};
 
 pub static CHECK: Check = Check {
-    id: "memory-errors-corrected",
+    id: CheckId::MemoryErrorsCorrected,
     severity: Severity::Warning,
     title: "Corrected memory errors were logged (EDAC CE)",
+    subject: "Corrected memory errors (EDAC)",
     doc: Doc {
         what: "Sums the corrected errors EDAC reports in the kernel log (`EDAC MCn: N CE \
                ...`, `EDAC MCn: CE ...`).",
@@ -14,10 +15,11 @@ pub static CHECK: Check = Check {
         fix: "Watch the counts; when they keep rising, replace the DIMM the lines name \
               (`edac-util -v`, `ras-mc-ctl --error-count`, the system event log).",
     },
-    run,
+    reads: &[&[SourceName::KernelLog]],
+    run: |context| hits(context).into(),
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     memory_errors::hit(
         context.facts,
         "edac-ce",

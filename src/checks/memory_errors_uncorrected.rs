@@ -1,10 +1,11 @@
 use super::{memory_errors, Check, Context, Doc, Hit};
-use crate::model::Severity;
+use crate::model::{CheckId, Severity, SourceName};
 
 pub static CHECK: Check = Check {
-    id: "memory-errors-uncorrected",
+    id: CheckId::MemoryErrorsUncorrected,
     severity: Severity::Action,
     title: "Uncorrected memory errors were logged (EDAC UE)",
+    subject: "Uncorrected memory errors (EDAC)",
     doc: Doc {
         what: "Sums the uncorrected errors EDAC reports in the kernel log (`EDAC MCn: N UE \
                ...`, `EDAC MCn: UE ...`).",
@@ -14,10 +15,11 @@ pub static CHECK: Check = Check {
         fix: "Find the DIMM (the line's label, `edac-util -v`, `ras-mc-ctl --error-count`, the \
               system event log), replace it, and run a memory test before using the host.",
     },
-    run,
+    reads: &[&[SourceName::KernelLog]],
+    run: |context| hits(context).into(),
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     memory_errors::hit(
         context.facts,
         "edac-ue",

@@ -1,12 +1,13 @@
 use super::nmi::{self, Policy};
-use super::{log_lines, xen_cmdline, Check, Context, Doc, Hit};
+use super::{log_lines, sources, xen_cmdline, Check, Context, Doc, Hit};
 use crate::model::LogOrigin;
-use crate::model::Severity;
+use crate::model::{CheckId, Severity};
 
 pub static CHECK: Check = Check {
-    id: "nmi-errors-logged",
+    id: CheckId::NmiErrorsLogged,
     severity: Severity::Warning,
     title: "The kernel or Xen logged hardware NMIs (parity, SERR, I/O check)",
+    subject: "Hardware NMIs in the log",
     doc: Doc {
         what: "Counts the non-maskable interrupts the kernel log and Xen's console report: \
                `Uhhuh. NMI received for unknown reason`, `NMI: PCI system error (SERR)`, \
@@ -25,10 +26,11 @@ pub static CHECK: Check = Check {
               once the hardware is ruled out), and look for the source: a memory test, the \
               PCI cards, the system event log (`ipmitool sel elist`, iDRAC, iLO IML).",
     },
-    run,
+    reads: &[sources::LOGS],
+    run: |context| hits(context).into(),
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     let events = log_lines::events(context.facts, &nmi::LOGGED);
     let (Some(first), Some(last)) = (events.first(), events.last()) else {
         return Vec::new();

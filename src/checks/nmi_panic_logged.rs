@@ -1,11 +1,12 @@
 use super::nmi;
-use super::{log_lines, Check, Context, Doc, Hit};
-use crate::model::Severity;
+use super::{log_lines, sources, Check, Context, Doc, Hit};
+use crate::model::{CheckId, Severity};
 
 pub static CHECK: Check = Check {
-    id: "nmi-panic-logged",
+    id: CheckId::NmiPanicLogged,
     severity: Severity::Action,
     title: "The host stopped on an NMI (kernel panic or Xen fatal trap)",
+    subject: "No NMI panic in the log",
     doc: Doc {
         what: "Looks for a kernel panic on an NMI (`Kernel panic - not syncing: NMI: Not \
                continuing`, `NMI IOCK error: Not continuing`, hpwdt's `An NMI occurred`) and \
@@ -21,10 +22,11 @@ pub static CHECK: Check = Check {
               kernel.unknown_nmi_panic and kernel.panic_on_io_nmi; find the failing part in \
               the system event log, with a memory test, by checking the PCI cards.",
     },
-    run,
+    reads: &[sources::LOGS],
+    run: |context| hits(context).into(),
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     let events = log_lines::events(context.facts, &nmi::FATAL);
     let Some(first) = events.first() else {
         return Vec::new();

@@ -1,11 +1,12 @@
 use super::nmi::{self, Policy};
-use super::{log_lines, xen_cmdline, Check, Context, Doc, Hit};
-use crate::model::Severity;
+use super::{log_lines, sources, xen_cmdline, Check, Context, Doc, Hit};
+use crate::model::{CheckId, Severity};
 
 pub static CHECK: Check = Check {
-    id: "xen-nmi-policy",
+    id: CheckId::XenNmiPolicy,
     severity: Severity::Action,
     title: "NMIs were logged and Xen's boot line would not keep the host running through one",
+    subject: "Xen's NMI policy",
     doc: Doc {
         what: "Fires when the kernel log or Xen's console shows NMIs (parity, SERR, I/O check, \
                an NMI panic) and Xen's line for the next boot (the default bootloader entry, \
@@ -20,10 +21,11 @@ pub static CHECK: Check = Check {
         fix: "Edit the line the finding names so that it carries `nmi=dom0` (or `nmi=ignore` \
               once the hardware is ruled out); the remedy gives the exact new line.",
     },
-    run,
+    reads: &[sources::LOGS],
+    run: |context| hits(context).into(),
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     let mut ids: Vec<&str> = nmi::LOGGED.to_vec();
     ids.extend(nmi::FATAL);
     let events = log_lines::events(context.facts, &ids);

@@ -26,7 +26,7 @@ pub fn explain(id: &str) -> Result<String, UsageError> {
     for (heading, text) in sections(check) {
         let _ = writeln!(out, "{heading}\n    {text}\n");
     }
-    if let Some(table) = Knowledge::builtin().firmware.text_table(check.id) {
+    if let Some(table) = Knowledge::builtin().firmware.text_table(check.id.as_str()) {
         out.push_str(&table);
     }
     Ok(out)
@@ -76,7 +76,7 @@ pub fn list(format: ListFormat) -> String {
                 for (heading, text) in sections(check) {
                     let _ = writeln!(out, "### {heading}\n\n{text}\n");
                 }
-                if let Some(table) = firmware.markdown_table(check.id) {
+                if let Some(table) = firmware.markdown_table(check.id.as_str()) {
                     out.push_str(&table);
                 }
             }
@@ -96,7 +96,7 @@ pub fn list(format: ListFormat) -> String {
                         "fix": c.doc.fix,
                         "firmware_settings": Knowledge::builtin()
                             .firmware
-                            .settings_for_check(c.id)
+                            .settings_for_check(c.id.as_str())
                             .map(|s| s.id)
                             .collect::<Vec<_>>(),
                     })
@@ -120,7 +120,7 @@ fn sections(check: &Check) -> [(&'static str, String); 4] {
 }
 
 fn closest(id: &str) -> Option<&'static str> {
-    xenready::suggest::closest(id, checks::ALL.iter().map(|c| c.id))
+    xenready::suggest::closest(id, checks::ALL.iter().map(|c| c.id.as_str()))
 }
 
 #[cfg(test)]

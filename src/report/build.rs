@@ -1,15 +1,16 @@
 use super::{summary, CpuSummary, Environment, MachineSummary, MemorySummary, TargetVerdicts};
 use crate::assess::Assessment;
+use crate::checks::Results;
 use crate::evidence::SourceRecord;
 use crate::facts::Facts;
 use crate::knowledge::Target;
-use crate::model::{Capabilities, CapabilityName, Finding, Severity, Verdict};
+use crate::model::{Capabilities, CapabilityName, CheckResult, Finding, Severity, Verdict};
 use crate::score::Score;
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON report. Bumped when a key is renamed or removed or
 /// changes meaning; see CHANGELOG.md.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Report {
@@ -31,6 +32,9 @@ pub struct Report {
     pub environment: Environment,
     pub capabilities: Capabilities,
     pub findings: Vec<Finding>,
+    /// Every check with its outcome, in check order (schema 2): what was
+    /// judged clear, what could not be judged and why, what found something.
+    pub checks: Vec<CheckResult>,
     pub sources: Vec<SourceRecord>,
     /// Every target's verdict from the same findings, in knowledge order:
     /// target id → { name, verdict, score, blockers }. Added in schema 1.
@@ -65,7 +69,7 @@ pub fn build(
     facts: &Facts,
     assessment: &Assessment,
     target: &Target,
-    findings: Vec<Finding>,
+    results: Results,
     score: &Score,
     targets: TargetVerdicts,
 ) -> Report {
@@ -84,7 +88,8 @@ pub fn build(
         memory: summary::memory(facts),
         environment: summary::environment(facts, &assessment.platform),
         capabilities: assessment.capabilities.clone(),
-        findings,
+        findings: results.findings,
+        checks: results.checks,
         sources: facts.sources.clone(),
         targets,
     }

@@ -84,7 +84,12 @@ fn header(out: &mut String, report: &Report, target_name: &str) {
     );
     let deciding: Vec<_> = report.deciding_findings().collect();
     for finding in &deciding {
-        let _ = writeln!(out, "- `{}`: {}", code(&finding.id), escape(&finding.title));
+        let _ = writeln!(
+            out,
+            "- `{}`: {}",
+            code(finding.id.as_str()),
+            escape(&finding.title)
+        );
     }
     if report.verdict == Verdict::Unknown && !report.unconfirmed.is_empty() {
         let names: Vec<&str> = report.unconfirmed.iter().map(|c| c.label()).collect();
@@ -231,7 +236,7 @@ fn findings(out: &mut String, report: &Report) {
         let _ = writeln!(
             out,
             "Check `{}`. {}\n",
-            code(&finding.id),
+            code(finding.id.as_str()),
             escape(&finding.detail)
         );
         if !finding.evidence.is_empty() {
