@@ -8,11 +8,12 @@
 use super::procfs::{errno_name, is_missing};
 use crate::decode::acpi::header::name_at;
 use crate::evidence::{AcpiRaw, AcpiTableRaw, Evidence, HexBytes, SourceStatus};
+use crate::model::SourceName;
 use nix::errno::Errno;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-const SOURCE: &str = "acpi";
+const SOURCE: SourceName = SourceName::Acpi;
 const TABLES: &str = "sys/firmware/acpi/tables";
 pub const KEPT: [&str; 5] = ["DMAR", "IVRS", "APIC", "RMAD", "XMAR"];
 /// Far above any real MADT (16 bytes per x2APIC: 8192 CPUs is 128 KiB).

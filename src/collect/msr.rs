@@ -13,6 +13,7 @@
 use super::procfs::{errno_name, is_missing};
 use crate::decode::procfs::cpulist::parse_cpu_list;
 use crate::evidence::{Evidence, MsrDump, MsrReading, SourceStatus};
+use crate::model::SourceName;
 use nix::errno::Errno;
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -21,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const SOURCE: &str = "msr";
+const SOURCE: SourceName = SourceName::Msr;
 
 /// Read on the first CPU: feature control, misc enable, the VMX
 /// capability MSRs 0x480–0x491, VM_CR, EFER.

@@ -5,10 +5,11 @@
 use crate::decode::smbios::walk::MAX_TABLE_BYTES;
 use crate::decode::smbios::{validate, DMI_ID_DIR};
 use crate::evidence::{Evidence, HexBytes, SmbiosRaw, SourceStatus};
+use crate::model::SourceName;
 use std::io::{ErrorKind, Read};
 use std::path::Path;
 
-const SOURCE: &str = "smbios";
+const SOURCE: SourceName = SourceName::Smbios;
 const TABLES_DIR: &str = "sys/firmware/dmi/tables";
 
 /// Files in /sys/class/dmi/id worth keeping. The serials and the UUID are

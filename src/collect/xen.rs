@@ -7,12 +7,13 @@
 
 use super::procfs::read_capped;
 use crate::evidence::{Evidence, SourceStatus, XenRaw};
+use crate::model::SourceName;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-const SOURCE: &str = "xen";
+const SOURCE: SourceName = SourceName::Xen;
 const TIMEOUT: Duration = Duration::from_secs(5);
 /// `xl dmesg` prints Xen's console ring (16 KiB by default, a few MiB at
 /// most); anything beyond this is drained and dropped.

@@ -8,9 +8,10 @@ use super::{note_import, ImportError, ParseError};
 use crate::collect::procfs::read_capped;
 use crate::decode::boot::{syntax, Syntax};
 use crate::evidence::{Evidence, SourceStatus};
+use crate::model::SourceName;
 use std::path::Path;
 
-const SOURCE: &str = "boot-config";
+const SOURCE: SourceName = SourceName::BootConfig;
 
 pub fn boot_config_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError> {
     let mut buf = Vec::new();

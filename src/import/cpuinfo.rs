@@ -4,6 +4,7 @@
 use super::{note_import, ImportError, ParseError};
 use crate::collect::procfs::{read_capped, FILE_CAP};
 use crate::evidence::{Evidence, SourceStatus};
+use crate::model::SourceName;
 use std::path::Path;
 
 pub fn cpuinfo_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError> {
@@ -30,7 +31,7 @@ pub fn cpuinfo_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportEr
         )
     };
     evidence.files.insert("/proc/cpuinfo".to_string(), text);
-    evidence.record("procfs", status, detail);
+    evidence.record(SourceName::Procfs, status, detail);
     note_import(evidence, path);
     Ok(())
 }

@@ -8,6 +8,7 @@ use crate::decode::smbios::entry::{self, EntryError, EntryPoint};
 use crate::decode::smbios::walk::{walk, MAX_TABLE_BYTES};
 use crate::decode::smbios::{validate, RsmbHeader, RSMB_HEADER_LEN};
 use crate::evidence::{Evidence, HexBytes, SmbiosRaw};
+use crate::model::SourceName;
 use std::io::Read;
 use std::path::Path;
 
@@ -61,7 +62,7 @@ pub fn parse(bytes: &[u8]) -> Result<SmbiosRaw, ParseError> {
 /// scan of the same bytes would.
 pub fn apply(evidence: &mut Evidence, raw: SmbiosRaw, _path: &Path) {
     let check = validate(&raw);
-    evidence.record("smbios", check.status, check.detail);
+    evidence.record(SourceName::Smbios, check.status, check.detail);
     evidence.smbios = Some(raw);
 }
 

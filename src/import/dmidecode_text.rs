@@ -4,6 +4,7 @@
 use super::{note_import, ImportError, ParseError};
 use crate::decode::dmidecode_text::lexer;
 use crate::evidence::{DmidecodeText, Evidence, SourceStatus};
+use crate::model::SourceName;
 use std::io::Read;
 use std::path::Path;
 
@@ -81,9 +82,9 @@ pub fn apply(
                 path.display()
             );
             let binary_status = binary.status;
-            evidence.record("smbios", binary_status, kept);
+            evidence.record(SourceName::Smbios, binary_status, kept);
         }
-        None => evidence.record("smbios", status, detail),
+        None => evidence.record(SourceName::Smbios, status, detail),
     }
     evidence.dmidecode_text = Some(DmidecodeText {
         source: path.display().to_string(),

@@ -17,6 +17,7 @@ pub mod dmidecode_text;
 pub use dmidecode_text::dmidecode_text_file;
 
 use crate::evidence::{Evidence, SourceStatus};
+use crate::model::SourceName;
 use std::path::{Path, PathBuf};
 
 /// A file that could not be imported: names the file and, where it helps,
@@ -84,22 +85,22 @@ fn note_import(evidence: &mut Evidence, path: &Path) {
 /// Every source a live scan reads. An import names only the sources it was
 /// given; `declare_missing_sources` states the others absent, so a report
 /// from foreign files says exactly what evidence it lacks.
-pub const SOURCES: &[&str] = &[
-    "cpuid",
-    "msr",
-    "smbios",
-    "acpi",
-    "procfs",
-    "sysfs",
-    "block",
-    "net",
-    "kernel-log",
-    "xen",
-    "boot-config",
+pub const SOURCES: &[SourceName] = &[
+    SourceName::Cpuid,
+    SourceName::Msr,
+    SourceName::Smbios,
+    SourceName::Acpi,
+    SourceName::Procfs,
+    SourceName::Sysfs,
+    SourceName::Block,
+    SourceName::Net,
+    SourceName::KernelLog,
+    SourceName::Xen,
+    SourceName::BootConfig,
 ];
 
 pub fn declare_missing_sources(evidence: &mut Evidence) {
-    for name in SOURCES {
+    for &name in SOURCES {
         if evidence.source(name).is_none() {
             evidence.record(name, SourceStatus::Absent, "not given to this import");
         }
@@ -129,7 +130,7 @@ fn record_cpuid(
             SourceStatus::Partial
         }
     };
-    evidence.record("cpuid", status, detail);
+    evidence.record(SourceName::Cpuid, status, detail);
     evidence.cpuid = dumps;
 }
 

@@ -3,9 +3,10 @@
 use super::{note_import, ImportError, ParseError};
 use crate::collect::procfs::read_capped;
 use crate::evidence::{Evidence, SourceStatus};
+use crate::model::SourceName;
 use std::path::Path;
 
-const SOURCE: &str = "xen";
+const SOURCE: SourceName = SourceName::Xen;
 /// Fields every `xl info` prints; one of them proves the file is one.
 const KNOWN_KEYS: [&str; 6] = [
     "xen_major",

@@ -86,6 +86,12 @@ impl SourceName {
     }
 }
 
+impl AsRef<str> for SourceName {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl std::fmt::Display for SourceName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -13,6 +13,7 @@ mod tail;
 pub use tail::{read_tail, Kept, LOG_CAP};
 
 use crate::evidence::{Evidence, LogText, SourceStatus};
+use crate::model::SourceName;
 use nix::errno::Errno;
 use record::Records;
 use std::fs::{File, OpenOptions};
@@ -21,7 +22,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use tail::{Tail, READ_LIMIT};
 
-const SOURCE: &str = "kernel-log";
+const SOURCE: SourceName = SourceName::KernelLog;
 const KMSG: &str = "/dev/kmsg";
 const SYSLOG: &str = "syslog(2)";
 /// Distribution log files, tried in this order under the root.

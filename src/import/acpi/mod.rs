@@ -14,6 +14,7 @@ use super::{note_import, ImportError, ParseError};
 use crate::collect::acpi::KEPT;
 use crate::decode::acpi::header::{checksum_ok, le_u32, name_at, SdtHeader};
 use crate::evidence::{AcpiRaw, AcpiTableRaw, Evidence, HexBytes, SourceStatus};
+use crate::model::SourceName;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -70,7 +71,7 @@ pub fn acpi_path(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError
         signatures: import.signatures,
         tables: import.tables,
     });
-    evidence.record("acpi", SourceStatus::Ok, detail);
+    evidence.record(SourceName::Acpi, SourceStatus::Ok, detail);
     note_import(evidence, path);
     Ok(())
 }
