@@ -93,7 +93,7 @@ mod tests {
         );
         assert_eq!(
             unread(&cpuid_only, &[&[KernelLog, Xen], &[Acpi, KernelLog]]).as_deref(),
-            Some("no kernel log, `xl info`/`xl dmesg` output or ACPI table list was read")
+            Some("no kernel log, `xl` output or ACPI table list was read")
         );
     }
 

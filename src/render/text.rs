@@ -1,7 +1,7 @@
 use super::style::{Mark, Style, Symbols};
 use crate::evidence::{Origin, SourceStatus};
 use crate::model::{CapState, CapabilityName, Platform, Severity, Verdict};
-use crate::report::Report;
+use crate::report::{LineMark, Report};
 use crate::sanitize::for_terminal;
 use std::fmt::Write;
 
@@ -13,6 +13,7 @@ pub fn text(report: &Report, target_name: &str, style: &Style) -> String {
     header(&mut out, report, target_name, style);
     identity(&mut out, report, style);
     capabilities(&mut out, report, style);
+    checks(&mut out, report, style);
     findings(&mut out, report, style);
     sources(&mut out, report, style);
     target_matrix(&mut out, report, style);
@@ -193,10 +194,52 @@ fn capabilities(out: &mut String, report: &Report, style: &Style) {
     let _ = writeln!(out);
 }
 
+/// One line per check, so that no findings never hides what was not
+/// looked at.
+fn checks(out: &mut String, report: &Report, style: &Style) {
+    let (clear, unknown, found) = report.check_counts();
+    let _ = writeln!(
+        out,
+        "{} ({clear} clear, {unknown} unknown, {found} found)",
+        style.bold("Checks")
+    );
+    for line in report.check_lines() {
+        let mark = match line.mark {
+            LineMark::Clear => Mark::Good,
+            LineMark::Unknown => Mark::Unknown,
+            LineMark::Attention => Mark::Attention,
+            LineMark::Bad => Mark::Bad,
+        };
+        let dash = match style.symbols {
+            Symbols::Unicode => "—",
+            Symbols::Ascii => "-",
+        };
+        let text = match line.note {
+            Some(note) => format!("{} {dash} {}", line.check.subject, note),
+            None => line.check.subject.clone(),
+        };
+        wrap(
+            out,
+            style.width,
+            &format!("{} ", style.mark(mark)),
+            &for_terminal(&text),
+        );
+    }
+    let _ = writeln!(out);
+}
+
 fn findings(out: &mut String, report: &Report, style: &Style) {
     if report.findings.is_empty() {
         let _ = writeln!(out, "{}", style.bold("Findings"));
-        let _ = writeln!(out, "    none\n");
+        let unknown = report.check_counts().1;
+        if unknown == 0 {
+            let _ = writeln!(out, "    none\n");
+        } else {
+            let _ = writeln!(
+                out,
+                "    none found; {unknown} check(s) could not look (marked [?] above)\n"
+            );
+        }
         return;
     }
     let _ = writeln!(out, "{}", style.bold("Findings"));

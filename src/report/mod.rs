@@ -3,9 +3,11 @@
 //! schema version change, recorded in CHANGELOG.md.
 
 mod build;
+mod check_lines;
 mod summary;
 mod targets;
 
 pub use build::{build, Report, SCHEMA_VERSION};
+pub use check_lines::{CheckLine, LineMark};
 pub use summary::{CpuSummary, Environment, MachineSummary, MemorySummary};
 pub use targets::{TargetVerdict, TargetVerdicts};

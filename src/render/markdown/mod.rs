@@ -9,7 +9,7 @@
 
 use crate::evidence::Origin;
 use crate::model::{CapabilityName, Platform, Verdict};
-use crate::report::Report;
+use crate::report::{LineMark, Report};
 use crate::sanitize::for_terminal;
 use std::fmt::Write;
 
@@ -18,6 +18,7 @@ pub fn markdown(report: &Report, target_name: &str) -> String {
     header(&mut out, report, target_name);
     identity(&mut out, report);
     capabilities(&mut out, report);
+    checks(&mut out, report);
     findings(&mut out, report);
     sources(&mut out, report);
     out
@@ -219,10 +220,47 @@ fn capabilities(out: &mut String, report: &Report) {
     let _ = writeln!(out);
 }
 
+/// Every check with its outcome; the marks are the text report's.
+fn checks(out: &mut String, report: &Report) {
+    let (clear, unknown, found) = report.check_counts();
+    let _ = writeln!(
+        out,
+        "## Checks\n\n{clear} clear, {unknown} unknown, {found} found.\n"
+    );
+    let _ = writeln!(out, "| | Check | Outcome | Note |\n|---|---|---|---|");
+    for line in report.check_lines() {
+        let mark = match line.mark {
+            LineMark::Clear => "✓",
+            LineMark::Unknown => "?",
+            LineMark::Attention => "!",
+            LineMark::Bad => "✗",
+        };
+        let _ = writeln!(
+            out,
+            "| {mark} | {} (`{}`) | {} | {} |",
+            escape(&line.check.subject),
+            code(line.check.id.as_str()),
+            line.check.outcome.as_str(),
+            escape(line.note.unwrap_or(""))
+        );
+    }
+    let _ = writeln!(out);
+}
+
 fn findings(out: &mut String, report: &Report) {
     let _ = writeln!(out, "## Findings\n");
     if report.findings.is_empty() {
-        let _ = writeln!(out, "None.\n");
+        match report.check_counts().1 {
+            0 => {
+                let _ = writeln!(out, "None.\n");
+            }
+            unknown => {
+                let _ = writeln!(
+                    out,
+                    "None found; {unknown} check(s) could not look (marked ? above).\n"
+                );
+            }
+        }
         return;
     }
     for (n, finding) in report.findings.iter().enumerate() {
