@@ -187,3 +187,76 @@ fn boot_line_limits(cmdline: Option<&str>, found: &mut Shortfall) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::{bare_metal, run as run_check};
+    use crate::facts::{CpuVendor, Facts, SmbiosFacts};
+
+    fn socket(name: &str, cores: u16, enabled: u16, status: &str) -> ProcessorSocket {
+        ProcessorSocket {
+            socket: Some(name.into()),
+            populated: true,
+            status: Some(status.into()),
+            core_count: Some(cores),
+            core_enabled: Some(enabled),
+            thread_count: Some(enabled),
+            ..ProcessorSocket::default()
+        }
+    }
+
+    fn machine() -> Facts {
+        let mut facts = bare_metal(CpuVendor::Intel);
+        facts.firmware = Some(SmbiosFacts {
+            processors: vec![
+                socket("CPU1", 8, 4, "enabled"),
+                socket("CPU2", 8, 8, "disabled by user (BIOS setup)"),
+            ],
+            ..SmbiosFacts::default()
+        });
+        facts
+    }
+
+    #[test]
+    fn every_comparison_adds_its_evidence_in_order() {
+        let mut facts = machine();
+        facts.os.cpus_present = Some((0..12).collect());
+        facts.os.cpus_online = Some((0..10).collect());
+        facts.os.cmdline = Some("ro maxcpus=10 quiet".into());
+        let hits = run_check(&CHECK, &facts);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(
+            hits[0].detail,
+            "2 present CPUs are offline; socket CPU1 runs 4 of 8 cores; the CPU in socket CPU2 is \
+             disabled by user (BIOS setup); firmware reports 12 logical CPUs, the OS runs 10."
+        );
+        assert_eq!(
+            hits[0].evidence,
+            [
+                "sysfs: 12 CPUs present, 10 online",
+                "smbios: socket CPU1 has 8 cores, 4 enabled",
+                "smbios: socket CPU2 status: disabled by user (BIOS setup)",
+                "smbios: 2 populated socket(s), 12 logical CPUs expected",
+                "/proc/cmdline: maxcpus=10",
+            ]
+        );
+        assert!(hits[0].remedy[0].starts_with("Bring the offline CPUs online"));
+        assert_eq!(
+            hits[0].remedy.last().map(String::as_str),
+            Some("Remove maxcpus=10 from the kernel command line.")
+        );
+    }
+
+    #[test]
+    fn silent_when_everything_runs() {
+        let mut facts = bare_metal(CpuVendor::Intel);
+        facts.firmware = Some(SmbiosFacts {
+            processors: vec![socket("CPU1", 4, 4, "enabled")],
+            ..SmbiosFacts::default()
+        });
+        facts.os.cpus_present = Some((0..4).collect());
+        facts.os.cpus_online = Some((0..4).collect());
+        assert_eq!(run_check(&CHECK, &facts), vec![]);
+    }
+}

@@ -34,6 +34,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Every check with its outcome, in check order (schema 2): what was
     /// judged clear, what could not be judged and why, what found something.
+    /// Absent from schema 1 reports, which then read as an empty list.
+    #[serde(default)]
     pub checks: Vec<CheckResult>,
     pub sources: Vec<SourceRecord>,
     /// Every target's verdict from the same findings, in knowledge order:
