@@ -77,7 +77,7 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/checks");
         let mut declaring = 0;
         for check in crate::checks::ALL {
-            let name = format!("{}.rs", check.id.replace('-', "_"));
+            let name = format!("{}.rs", check.id.as_str().replace('-', "_"));
             let path = find_file(&dir, &name).unwrap_or_else(|| panic!("no file {name}"));
             let text = std::fs::read_to_string(&path).expect("check source");
             let code: String = text

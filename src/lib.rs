@@ -54,24 +54,27 @@ pub fn analyze_facts(facts: &Facts, knowledge: &Knowledge, target: &Target) -> R
     let mut verdicts = Vec::with_capacity(knowledge.targets.len());
     let mut headline = None;
     for each in &knowledge.targets {
-        let findings = checks::run_all(&context(each));
-        let score = score::score(&findings, &assessment.capabilities, each);
-        verdicts.push((each.id.clone(), TargetVerdict::new(each, &findings, &score)));
+        let results = checks::run_all(&context(each));
+        let score = score::score(&results.findings, &assessment.capabilities, each);
+        verdicts.push((
+            each.id.clone(),
+            TargetVerdict::new(each, &results.findings, &score),
+        ));
         if each.id == target.id {
-            headline = Some((findings, score));
+            headline = Some((results, score));
         }
     }
     // A target from outside the knowledge base is graded on its own.
-    let (findings, score) = headline.unwrap_or_else(|| {
-        let findings = checks::run_all(&context(target));
-        let score = score::score(&findings, &assessment.capabilities, target);
-        (findings, score)
+    let (results, score) = headline.unwrap_or_else(|| {
+        let results = checks::run_all(&context(target));
+        let score = score::score(&results.findings, &assessment.capabilities, target);
+        (results, score)
     });
     report::build(
         facts,
         &assessment,
         target,
-        findings,
+        results,
         &score,
         TargetVerdicts(verdicts),
     )

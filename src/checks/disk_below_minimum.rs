@@ -1,6 +1,6 @@
-use super::{sources, Check, Context, Doc, Hit};
+use super::{sources, Check, Context, Doc, Hit, Outcome};
 use crate::facts::BlockDevice;
-use crate::model::{Platform, Severity};
+use crate::model::{CheckId, Platform, Severity, SourceName};
 
 /// Installers count decimal gigabytes.
 const GB: u64 = 1_000_000_000;
@@ -8,9 +8,10 @@ const GB: u64 = 1_000_000_000;
 const LISTED: usize = 8;
 
 pub static CHECK: Check = Check {
-    id: "disk-below-minimum",
+    id: CheckId::DiskBelowMinimum,
     severity: Severity::Action,
     title: "No fixed disk as large as the Xen target needs",
+    subject: "An install disk for the target",
     doc: Doc {
         what: "Looks for a physical, non-removable disk (from /sys/block) at least as large as \
                the chosen Xen target's minimum. Removable devices, such as the USB stick the \
@@ -25,18 +26,25 @@ pub static CHECK: Check = Check {
               the RAID controller so that the OS sees one; a USB stick is no install target.",
     },
     settings: &[],
+    reads: &[&[SourceName::Block]],
     run,
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn run(context: &Context) -> Outcome {
     let Some(minimum_gb) = context.target.min_disk_gb.filter(|&gb| gb > 0) else {
-        return Vec::new();
+        return Outcome::DoesNotApply {
+            reason: "the target sets no disk minimum",
+        };
     };
     let facts = context.facts;
-    if context.assessment.platform.kind == Platform::VirtualMachine
-        || !sources::read(facts, "block")
-    {
-        return Vec::new();
+    if context.assessment.platform.kind == Platform::VirtualMachine {
+        return Outcome::DoesNotApply {
+            reason: "a virtual machine's disks are virtual",
+        };
+    }
+    // Without the device list, an empty one would read as "no disk".
+    if !sources::read(facts, SourceName::Block) {
+        return Outcome::Clear;
     }
     let minimum = minimum_gb.saturating_mul(GB);
     let candidates: Vec<&BlockDevice> = facts
@@ -46,7 +54,7 @@ fn run(context: &Context) -> Vec<Hit> {
         .collect();
     let largest = candidates.iter().filter_map(|d| d.size_bytes).max();
     if largest.is_some_and(|size| size >= minimum) {
-        return Vec::new();
+        return Outcome::Clear;
     }
     let target = &context.target.name;
     let detail = match largest {
@@ -87,11 +95,11 @@ fn run(context: &Context) -> Vec<Hit> {
          controller's setup utility: until then the OS sees no disk."
             .into(),
     );
-    vec![Hit {
+    Outcome::found(Hit {
         detail,
         evidence,
         remedy,
-    }]
+    })
 }
 
 fn describe(d: &BlockDevice) -> String {

@@ -1,10 +1,11 @@
-use super::{Check, Context, Doc, Hit};
-use crate::model::{CapState, Severity, Silicon};
+use super::{Check, Context, Doc, Hit, Outcome};
+use crate::model::{CapState, CheckId, Severity, Silicon, SourceName};
 
 pub static CHECK: Check = Check {
-    id: "hap-unsupported",
+    id: CheckId::HapUnsupported,
     severity: Severity::Limitation,
     title: "No hardware-assisted paging (EPT/NPT): HVM guests use shadow paging",
+    subject: "EPT/NPT (hardware-assisted paging)",
     doc: Doc {
         what: "Checks for Intel EPT (IA32_VMX_PROCBASED_CTLS2, MSR 0x48B, allowed-1 bit 1, with \
                the EPT features Xen needs in MSR 0x48C) or AMD NPT (CPUID 0x8000000A EDX bit 0) \
@@ -20,16 +21,26 @@ pub static CHECK: Check = Check {
               23xx). Replace the CPU, or accept shadow paging.",
     },
     settings: &[],
+    reads: &[&[SourceName::Cpuid, SourceName::Msr, SourceName::Procfs]],
     run,
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn run(context: &Context) -> Outcome {
     let caps = &context.assessment.capabilities;
     // Without VT-x/AMD-V there is nothing to page for; hvm-unsupported says it.
-    if caps.hap.state != CapState::Unsupported || caps.hvm.silicon != Silicon::Yes {
-        return Vec::new();
+    match (caps.hvm.silicon, caps.hap.state) {
+        (Silicon::No, _) => {
+            return Outcome::DoesNotApply {
+                reason: "the CPU has no VT-x/AMD-V",
+            }
+        }
+        (Silicon::Yes, CapState::Unsupported) => {}
+        (Silicon::Unknown, _) | (_, CapState::Unknown) => {
+            return Outcome::unknown("the readings do not show EPT/NPT")
+        }
+        _ => return Outcome::Clear,
     }
-    vec![Hit {
+    Outcome::found(Hit {
         detail: "The CPU has VT-x/AMD-V but no EPT/NPT. Xen falls back to shadow paging for HVM \
                  guests: slower, and not security supported upstream."
             .into(),
@@ -39,5 +50,5 @@ fn run(context: &Context) -> Vec<Hit> {
              Nehalem (Xeon 5500) / K10 (Opteron 23xx) onwards."
                 .into(),
         ],
-    }]
+    })
 }

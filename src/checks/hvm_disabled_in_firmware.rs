@@ -1,12 +1,13 @@
 use super::remedy::firmware as firmware_remedy;
-use super::{Check, Context, Doc, Hit};
+use super::{sources, Check, Context, Doc, Hit, Outcome};
 use crate::knowledge::Setting;
-use crate::model::{CapState, Severity};
+use crate::model::{CapState, CheckId, Severity, Silicon, SourceName};
 
 pub static CHECK: Check = Check {
-    id: "hvm-disabled-in-firmware",
+    id: CheckId::HvmDisabledInFirmware,
     severity: Severity::Action,
     title: "VT-x/AMD-V is in the CPU but disabled in firmware",
+    subject: "Virtualization enabled in firmware",
     doc: Doc {
         what: "Fires when the silicon has VT-x or AMD-V but firmware switched it off: \
                IA32_FEATURE_CONTROL (MSR 0x3A) locked without VMXON outside SMX, AMD VM_CR.SVMDIS \
@@ -22,20 +23,29 @@ pub static CHECK: Check = Check {
               below lists every vendor.",
     },
     settings: &[Setting::Virtualization],
+    reads: &[
+        sources::CPU_IDENTITY,
+        &[SourceName::Msr, SourceName::Procfs, SourceName::KernelLog],
+    ],
     run,
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn run(context: &Context) -> Outcome {
     let capability = &context.assessment.capabilities.hvm;
+    if capability.silicon == Silicon::No {
+        return Outcome::DoesNotApply {
+            reason: "the CPU has no VT-x/AMD-V",
+        };
+    }
     if capability.state != CapState::DisabledInFirmware {
-        return Vec::new();
+        return Outcome::Clear;
     }
     let remedy = firmware_remedy(context, Setting::Virtualization);
-    vec![Hit {
+    Outcome::found(Hit {
         detail: "The CPU implements hardware virtualization, but firmware has switched it off, so \
                  Xen can run only PV guests until it is enabled."
             .into(),
         evidence: capability.evidence.clone(),
         remedy,
-    }]
+    })
 }

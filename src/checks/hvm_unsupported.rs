@@ -1,10 +1,11 @@
-use super::{Check, Context, Doc, Hit};
-use crate::model::{CapState, Severity};
+use super::{sources, Check, Context, Doc, Hit, Outcome};
+use crate::model::{CapState, CheckId, Severity};
 
 pub static CHECK: Check = Check {
-    id: "hvm-unsupported",
+    id: CheckId::HvmUnsupported,
     severity: Severity::Limitation,
     title: "No hardware virtualization (VT-x/AMD-V): PV guests only, no Windows guests",
+    subject: "Hardware virtualization in the CPU",
     doc: Doc {
         what: "Checks that the silicon implements Intel VT-x (CPUID 1 ECX bit 5) or AMD-V \
                (CPUID 0x80000001 ECX bit 2).",
@@ -19,15 +20,18 @@ pub static CHECK: Check = Check {
               generation (and SKU) with VT-x/AMD-V.",
     },
     settings: &[],
+    reads: &[sources::CPU_IDENTITY],
     run,
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn run(context: &Context) -> Outcome {
     let capability = &context.assessment.capabilities.hvm;
-    if capability.state != CapState::Unsupported {
-        return Vec::new();
+    match capability.state {
+        CapState::Unsupported => {}
+        CapState::Unknown => return Outcome::unknown("the readings do not show VT-x or AMD-V"),
+        _ => return Outcome::Clear,
     }
-    vec![Hit {
+    Outcome::found(Hit {
         detail: "The CPU implements neither Intel VT-x nor AMD-V. Xen can run only PV guests: no \
                  HVM or PVH guests, no Windows, no PVH dom0, no PCI passthrough to HVM guests."
             .into(),
@@ -38,5 +42,5 @@ fn run(context: &Context) -> Vec<Hit> {
                 .into(),
             "Run Linux/BSD guests as PV, or replace the CPU with one that has VT-x/AMD-V.".into(),
         ],
-    }]
+    })
 }

@@ -1,12 +1,13 @@
 use super::remedy::firmware as firmware_remedy;
 use super::{Check, Context, Doc, Hit};
 use crate::knowledge::Setting;
-use crate::model::{CapState, Severity};
+use crate::model::{CapState, CheckId, Severity, SourceName};
 
 pub static CHECK: Check = Check {
-    id: "iommu-absent",
+    id: CheckId::IommuAbsent,
     severity: Severity::Limitation,
     title: "No IOMMU (VT-d / AMD-Vi): no PCI passthrough",
+    subject: "IOMMU tables (DMAR/IVRS)",
     doc: Doc {
         what: "Fires when the machine's whole set of ACPI tables (the sysfs listing, an acpidump, \
                an acpixtract directory) has neither a DMAR (Intel VT-d) nor an IVRS (AMD-Vi) \
@@ -22,10 +23,11 @@ pub static CHECK: Check = Check {
               without passthrough.",
     },
     settings: &[Setting::Iommu],
-    run,
+    reads: &[&[SourceName::Acpi]],
+    run: |context| hits(context).into(),
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     let capability = &context.assessment.capabilities.iommu;
     if capability.state != CapState::Unsupported {
         return Vec::new();

@@ -1,11 +1,12 @@
-use super::{Check, Context, Doc, Hit};
-use crate::model::LogMeaning;
-use crate::model::Severity;
+use super::{Check, Context, Doc, Hit, Outcome};
+use crate::facts::Facts;
+use crate::model::{CheckId, LogMeaning, Severity, SourceName};
 
 pub static CHECK: Check = Check {
-    id: "iommu-disabled",
+    id: CheckId::IommuDisabled,
     severity: Severity::Action,
     title: "The IOMMU exists but Linux or Xen runs with it off",
+    subject: "IOMMU in use by Linux and Xen",
     doc: Doc {
         what: "Fires when firmware publishes a DMAR/IVRS table (so VT-d/AMD-Vi is there and \
                enabled) but the OS does not use it: `intel_iommu=off`, `amd_iommu=off` or \
@@ -21,6 +22,10 @@ pub static CHECK: Check = Check {
               reboot. A chipset erratum cannot be fixed by a setting.",
     },
     settings: &[],
+    reads: &[
+        &[SourceName::Acpi, SourceName::KernelLog, SourceName::Xen],
+        &[SourceName::Procfs, SourceName::Xen, SourceName::KernelLog],
+    ],
     run,
 };
 
@@ -28,7 +33,7 @@ const LINUX_OFF: [&str; 3] = ["intel_iommu", "amd_iommu", "iommu"];
 /// Xen's `parse_bool` false words.
 const XEN_FALSE: [&str; 5] = ["0", "no", "off", "false", "disable"];
 
-fn run(context: &Context) -> Vec<Hit> {
+fn run(context: &Context) -> Outcome {
     let facts = context.facts;
     let log = facts.kernel_log.as_ref();
     let erratum = log.and_then(|l| l.events_meaning(LogMeaning::IommuErratum).next());
@@ -38,11 +43,60 @@ fn run(context: &Context) -> Vec<Hit> {
         .is_some_and(|a| a.lists_dmar() || a.lists_ivrs());
     // Xen's quirk only runs on a VT-d/AMD-Vi platform: the line proves one.
     if !tables && erratum.is_none() {
-        return Vec::new();
+        return Outcome::Clear;
     }
     let mut evidence = Vec::new();
     let mut remedy = Vec::new();
+    let xen_off = command_lines(facts, &mut evidence, &mut remedy);
+    if let Some(xen) = facts.xen.as_ref().filter(|x| !x.virt_caps.is_empty()) {
+        if !xen.has_cap("hvm_directio") {
+            evidence.push(format!(
+                "xl info virt_caps: {} (no hvm_directio)",
+                xen.virt_caps.join(" ")
+            ));
+        }
+    }
+    if let Some(event) = log.and_then(|l| l.events_meaning(LogMeaning::IommuNotInUse).next()) {
+        evidence.push(event.as_evidence());
+        if !xen_off && erratum.is_none() {
+            remedy.push(
+                "Read the Xen console (`xl dmesg`) lines before \"I/O virtualisation disabled\" \
+                 for the reason, and check Xen's command line for iommu=0 or iommu=no-..."
+                    .into(),
+            );
+        }
+    }
+    if let Some(event) = erratum {
+        evidence.push(event.as_evidence());
+        remedy.push(ERRATUM_REMEDY.into());
+    }
+    if evidence.is_empty() {
+        return Outcome::Clear;
+    }
+    if let Some(acpi) = facts.acpi.as_ref().filter(|_| tables) {
+        let table = if acpi.lists_ivrs() { "IVRS" } else { "DMAR" };
+        evidence.insert(
+            0,
+            format!("acpi: firmware publishes the {table} table: the IOMMU is there and enabled"),
+        );
+    }
+    Outcome::found(Hit {
+        detail: "The machine has an IOMMU that firmware enables, but the running system keeps it \
+                 off, so Xen cannot pass PCI devices through to guests."
+            .into(),
+        evidence,
+        remedy,
+    })
+}
 
+const ERRATUM_REMEDY: &str = "Xen turned the IOMMU off for a known chipset erratum (Intel \
+    5500/5520/X58 I/O hub revisions; AMD SP5100 erratum 28). On SP5100 boards, taking the SATA \
+    controller out of combined (IDE) mode in firmware setup avoids it; on the Intel I/O hubs it \
+    is the chipset revision, and passthrough stays unavailable on this machine.";
+
+/// The kernel's and Xen's command-line options that turn the IOMMU off,
+/// as evidence and remedies; true when Xen's does.
+fn command_lines(facts: &Facts, evidence: &mut Vec<String>, remedy: &mut Vec<String>) -> bool {
     let linux_off = linux_flags(facts.os.cmdline.as_deref());
     if !linux_off.is_empty() {
         evidence.push(format!("/proc/cmdline: {}", linux_off.join(" ")));
@@ -66,51 +120,7 @@ fn run(context: &Context) -> Vec<Hit> {
             xen_off.join(" ")
         ));
     }
-    if let Some(xen) = facts.xen.as_ref().filter(|x| !x.virt_caps.is_empty()) {
-        if !xen.has_cap("hvm_directio") {
-            evidence.push(format!(
-                "xl info virt_caps: {} (no hvm_directio)",
-                xen.virt_caps.join(" ")
-            ));
-        }
-    }
-    if let Some(event) = log.and_then(|l| l.events_meaning(LogMeaning::IommuNotInUse).next()) {
-        evidence.push(event.as_evidence());
-        if xen_off.is_empty() && erratum.is_none() {
-            remedy.push(
-                "Read the Xen console (`xl dmesg`) lines before \"I/O virtualisation disabled\" \
-                 for the reason, and check Xen's command line for iommu=0 or iommu=no-..."
-                    .into(),
-            );
-        }
-    }
-    if let Some(event) = erratum {
-        evidence.push(event.as_evidence());
-        remedy.push(
-            "Xen turned the IOMMU off for a known chipset erratum (Intel 5500/5520/X58 I/O hub \
-             revisions; AMD SP5100 erratum 28). On SP5100 boards, taking the SATA controller out \
-             of combined (IDE) mode in firmware setup avoids it; on the Intel I/O hubs it is the \
-             chipset revision, and passthrough stays unavailable on this machine."
-                .into(),
-        );
-    }
-    if evidence.is_empty() {
-        return Vec::new();
-    }
-    if let Some(acpi) = facts.acpi.as_ref().filter(|_| tables) {
-        let table = if acpi.lists_ivrs() { "IVRS" } else { "DMAR" };
-        evidence.insert(
-            0,
-            format!("acpi: firmware publishes the {table} table: the IOMMU is there and enabled"),
-        );
-    }
-    vec![Hit {
-        detail: "The machine has an IOMMU that firmware enables, but the running system keeps it \
-                 off, so Xen cannot pass PCI devices through to guests."
-            .into(),
-        evidence,
-        remedy,
-    }]
+    !xen_off.is_empty()
 }
 
 /// `intel_iommu=off`, `amd_iommu=off`, `iommu=off` (values may be

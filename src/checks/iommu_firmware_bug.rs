@@ -1,11 +1,12 @@
 use super::{Check, Context, Doc, Hit};
 use crate::facts::{AcpiFacts, DmarFacts};
-use crate::model::Severity;
+use crate::model::{CheckId, Severity, SourceName};
 
 pub static CHECK: Check = Check {
-    id: "iommu-firmware-bug",
+    id: CheckId::IommuFirmwareBug,
     severity: Severity::Warning,
     title: "Firmware describes the IOMMU wrongly",
+    subject: "IOMMU tables without firmware bugs",
     doc: Doc {
         what: "Looks for broken IOMMU tables: a DMAR remapping unit or IVRS IOMMU at register \
                address 0 (or all ones), a DMAR host address width no machine has (below 12 or \
@@ -20,7 +21,8 @@ pub static CHECK: Check = Check {
               updates. Until then, do not rely on PCI passthrough on this machine.",
     },
     settings: &[],
-    run,
+    reads: &[&[SourceName::Acpi, SourceName::KernelLog, SourceName::Xen]],
+    run: |context| hits(context).into(),
 };
 
 /// Linux rejects a DMAR whose width field is below PAGE_SHIFT - 1
@@ -28,7 +30,7 @@ pub static CHECK: Check = Check {
 const MIN_WIDTH: u16 = 12;
 const MAX_WIDTH: u16 = 64;
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     let facts = context.facts;
     let mut evidence = Vec::new();
     if let Some(acpi) = &facts.acpi {

@@ -1,10 +1,11 @@
-use super::{Check, Context, Doc, Hit};
-use crate::model::{Severity, Silicon};
+use super::{Check, Context, Doc, Hit, Outcome};
+use crate::model::{CheckId, Severity, Silicon, SourceName};
 
 pub static CHECK: Check = Check {
-    id: "iommu-interrupt-remapping-unavailable",
+    id: CheckId::IommuInterruptRemappingUnavailable,
     severity: Severity::Warning,
     title: "The IOMMU cannot remap interrupts",
+    subject: "IOMMU interrupt remapping",
     doc: Doc {
         what: "Fires when the DMAR table's flags lack INTR_REMAP (bit 0), or when Linux or Xen \
                logs that interrupt remapping is off: the Intel 5500/5520/X58 `DMAR-IR` erratum \
@@ -19,14 +20,15 @@ pub static CHECK: Check = Check {
               passthrough to trusted guests and leave `iommu=required` off Xen's command line.",
     },
     settings: &[],
+    reads: &[&[SourceName::Acpi, SourceName::KernelLog, SourceName::Xen]],
     run,
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn run(context: &Context) -> Outcome {
     let facts = context.facts;
     // Nothing to remap without an IOMMU; iommu-absent covers that.
     if context.assessment.capabilities.iommu.silicon == Silicon::No {
-        return Vec::new();
+        return Outcome::DoesNotApply { reason: "no IOMMU" };
     }
     let mut evidence = Vec::new();
     if let Some(dmar) = facts.acpi.as_ref().and_then(|a| a.dmar.as_ref()) {
@@ -49,9 +51,9 @@ fn run(context: &Context) -> Vec<Hit> {
         }
     }
     if evidence.is_empty() {
-        return Vec::new();
+        return Outcome::Clear;
     }
-    vec![Hit {
+    Outcome::found(Hit {
         detail: "Interrupt remapping is unavailable. PCI passthrough still works but is less \
                  safe: a passed-through device can inject interrupts into the host. Xen booted \
                  with `iommu=required` would refuse to start."
@@ -65,7 +67,7 @@ fn run(context: &Context) -> Vec<Hit> {
              off Xen's command line."
                 .into(),
         ],
-    }]
+    })
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
-use super::{log_lines, remedy, Check, Context, Doc, Hit};
-use crate::model::Severity;
+use super::{log_lines, remedy, sources, Check, Context, Doc, Hit};
+use crate::model::{CheckId, Severity};
 
 pub static CHECK: Check = Check {
-    id: "machine-check-errors",
+    id: CheckId::MachineCheckErrors,
     severity: Severity::Warning,
     title: "The CPU reported machine checks (hardware errors)",
+    subject: "Machine checks in the log",
     doc: Doc {
         what: "Looks for machine-check lines in the kernel log: `mce: [Hardware Error]: CPU N: \
                Machine Check ...`, `Machine check events logged`, and a fatal machine check.",
@@ -17,10 +18,11 @@ pub static CHECK: Check = Check {
               they name.",
     },
     settings: &[],
-    run,
+    reads: &[sources::LOGS],
+    run: |context| hits(context).into(),
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     let events = log_lines::events(context.facts, &[crate::model::LogMeaning::MachineCheck]);
     let (Some(first), Some(last)) = (events.first(), events.last()) else {
         return Vec::new();

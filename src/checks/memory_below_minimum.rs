@@ -1,14 +1,15 @@
 use super::{Check, Context, Doc, Hit};
-use crate::model::Severity;
+use crate::model::{CheckId, Severity, SourceName};
 
 /// MemTotal is what the kernel manages: installed memory minus firmware
 /// reservations and the kernel image, typically a few percent less.
 const MEMTOTAL_SLACK: f64 = 0.9;
 
 pub static CHECK: Check = Check {
-    id: "memory-below-minimum",
+    id: CheckId::MemoryBelowMinimum,
     severity: Severity::Action,
     title: "Less memory than the Xen target needs",
+    subject: "Memory for the target",
     doc: Doc {
         what: "Compares installed memory (SMBIOS type 17) or, without SMBIOS, the kernel's \
                MemTotal, with the minimum of the chosen Xen target.",
@@ -20,10 +21,11 @@ pub static CHECK: Check = Check {
               ones).",
     },
     settings: &[],
-    run,
+    reads: &[&[SourceName::Smbios, SourceName::Procfs]],
+    run: |context| hits(context).into(),
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     let minimum_mib = context.target.min_ram_mib;
     let facts = context.facts;
     let installed = facts

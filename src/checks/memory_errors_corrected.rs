@@ -1,10 +1,11 @@
 use super::{memory_errors, Check, Context, Doc, Hit};
-use crate::model::Severity;
+use crate::model::{CheckId, Severity, SourceName};
 
 pub static CHECK: Check = Check {
-    id: "memory-errors-corrected",
+    id: CheckId::MemoryErrorsCorrected,
     severity: Severity::Warning,
     title: "Corrected memory errors were logged (EDAC CE)",
+    subject: "Corrected memory errors (EDAC)",
     doc: Doc {
         what: "Sums the corrected errors EDAC reports in the kernel log (`EDAC MCn: N CE \
                ...`, `EDAC MCn: CE ...`).",
@@ -15,10 +16,11 @@ pub static CHECK: Check = Check {
               (`edac-util -v`, `ras-mc-ctl --error-count`, the system event log).",
     },
     settings: &[],
-    run,
+    reads: &[&[SourceName::KernelLog]],
+    run: |context| hits(context).into(),
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     memory_errors::hit(
         context,
         crate::model::LogMeaning::MemoryErrorCorrected,

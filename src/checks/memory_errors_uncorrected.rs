@@ -1,10 +1,11 @@
 use super::{memory_errors, Check, Context, Doc, Hit};
-use crate::model::Severity;
+use crate::model::{CheckId, Severity, SourceName};
 
 pub static CHECK: Check = Check {
-    id: "memory-errors-uncorrected",
+    id: CheckId::MemoryErrorsUncorrected,
     severity: Severity::Action,
     title: "Uncorrected memory errors were logged (EDAC UE)",
+    subject: "Uncorrected memory errors (EDAC)",
     doc: Doc {
         what: "Sums the uncorrected errors EDAC reports in the kernel log (`EDAC MCn: N UE \
                ...`, `EDAC MCn: UE ...`).",
@@ -15,10 +16,11 @@ pub static CHECK: Check = Check {
               system event log), replace it, and run a memory test before using the host.",
     },
     settings: &[],
-    run,
+    reads: &[&[SourceName::KernelLog]],
+    run: |context| hits(context).into(),
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     memory_errors::hit(
         context,
         crate::model::LogMeaning::MemoryErrorUncorrected,

@@ -2,8 +2,10 @@
 //!
 //! Each check lives in its own file and declares a `CHECK` with a stable
 //! kebab-case id (never reused), a default severity, a title and its
-//! documentation. Its `run` returns what it found on this machine; the
-//! framework adds the id, the title and the severity graded for the target.
+//! documentation, and names the sources it reads. Its `run` returns an
+//! `Outcome` (clear, unknown, found); the framework settles a clear answer
+//! against the sources (`sources.rs` has the rule), then adds the id, the
+//! title and the severity graded for the target to each hit.
 
 mod cpu_not_64bit;
 mod cpus_missing;
@@ -29,6 +31,7 @@ mod nmi_panic_logged;
 mod no_network_interface;
 mod nx_disabled_in_firmware;
 mod nx_unavailable;
+mod outcome;
 pub mod remedy;
 mod running_in_vm;
 mod smt_disabled;
@@ -47,7 +50,9 @@ pub(crate) mod testing;
 use crate::assess::Assessment;
 use crate::facts::Facts;
 use crate::knowledge::{Knowledge, Setting, Target};
-use crate::model::{Finding, Severity};
+use crate::model::{CheckId, CheckResult, Finding, OutcomeKind, Severity, SourceName};
+
+pub use outcome::Outcome;
 
 /// Everything a check may read.
 pub struct Context<'a> {
@@ -78,14 +83,21 @@ pub struct Doc {
 }
 
 pub struct Check {
-    pub id: &'static str,
+    pub id: CheckId,
     pub severity: Severity,
+    /// The problem, as a finding's headline.
     pub title: &'static str,
+    /// What is looked at, neutral, for the check list (`[✓] 64-bit CPU`):
+    /// the title states the problem and would read wrong beside a tick.
+    pub subject: &'static str,
     pub doc: Doc,
     /// The firmware settings its advice names: `xenready explain` prints
     /// their vendor tables, and `remedy::firmware` is called for no other.
     pub settings: &'static [Setting],
-    pub run: fn(&Context) -> Vec<Hit>,
+    /// The evidence it needs: groups of alternative sources, every group
+    /// to be met (the rule is in `sources.rs`).
+    pub reads: &'static [&'static [SourceName]],
+    pub run: fn(&Context) -> Outcome,
 }
 
 /// Every check, in report order.
@@ -119,30 +131,68 @@ pub static ALL: &[&Check] = &[
     &xen_boot_option_unknown::CHECK,
 ];
 
+/// Ids that named a check once and must never name another. None has been
+/// retired yet (CHANGELOG.md records every id since schema 1); an id removed
+/// from `CheckId` moves here.
+pub const RETIRED_CHECK_IDS: &[&str] = &[];
+
+/// The check of an id typed by a user or named in a probe file.
 pub fn find(id: &str) -> Option<&'static Check> {
     ALL.iter().copied().find(|c| c.id == id)
 }
 
-/// Runs every check for one target; findings come out worst first, then in
-/// check order. Checks are pure and cheap, so running them once per target
-/// (for the target matrix) costs nothing worth a second code path.
-pub fn run_all(context: &Context) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = ALL
-        .iter()
-        .flat_map(|check| {
-            let severity = context.target.grade(check.id, check.severity);
-            (check.run)(context).into_iter().map(move |hit| Finding {
-                id: check.id.to_string(),
-                severity,
-                title: check.title.to_string(),
-                detail: hit.detail,
-                evidence: hit.evidence,
-                remedy: hit.remedy,
-            })
-        })
-        .collect();
+/// What running every check gave for one target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    /// Worst first, then in check order.
+    pub findings: Vec<Finding>,
+    /// One per check, in check order.
+    pub checks: Vec<CheckResult>,
+}
+
+/// Runs every check for one target. Checks are pure and cheap, so running
+/// them once per target (for the target matrix) costs nothing worth a
+/// second code path.
+pub fn run_all(context: &Context) -> Results {
+    let mut findings = Vec::new();
+    let mut checks = Vec::with_capacity(ALL.len());
+    for check in ALL {
+        let severity = context.target.grade(check.id.as_str(), check.severity);
+        let mut result = CheckResult {
+            id: check.id,
+            subject: check.subject.to_string(),
+            outcome: OutcomeKind::Clear,
+            reason: None,
+            severity: None,
+            findings: None,
+        };
+        match outcome::settle(check, context) {
+            Outcome::Clear => {}
+            Outcome::DoesNotApply { reason } => {
+                result.reason = Some(format!("does not apply: {reason}"));
+            }
+            Outcome::Unknown { reason } => {
+                result.outcome = OutcomeKind::Unknown;
+                result.reason = Some(reason);
+            }
+            Outcome::Found(hits) => {
+                result.outcome = OutcomeKind::Found;
+                result.severity = Some(severity);
+                result.findings = Some(hits.len());
+                findings.extend(hits.into_iter().map(|hit| Finding {
+                    id: check.id,
+                    severity,
+                    title: check.title.to_string(),
+                    detail: hit.detail,
+                    evidence: hit.evidence,
+                    remedy: hit.remedy,
+                }));
+            }
+        }
+        checks.push(result);
+    }
     findings.sort_by_key(|f| f.severity);
-    findings
+    Results { findings, checks }
 }
 
 #[cfg(test)]
@@ -154,6 +204,35 @@ mod tests {
     use std::collections::BTreeSet;
 
     #[test]
+    fn every_check_id_has_one_check_in_report_order() {
+        let registered: Vec<CheckId> = ALL.iter().map(|c| c.id).collect();
+        assert_eq!(registered, CheckId::ALL);
+    }
+
+    #[test]
+    fn no_current_id_is_retired() {
+        for id in CheckId::ALL {
+            assert!(
+                !RETIRED_CHECK_IDS.contains(&id.as_str()),
+                "{id} was retired and may not name a check again"
+            );
+        }
+    }
+
+    #[test]
+    fn every_check_reads_some_evidence() {
+        for check in ALL {
+            assert!(!check.reads.is_empty(), "{} reads nothing", check.id);
+            assert!(
+                check.reads.iter().all(|group| !group.is_empty()),
+                "{} has an empty group",
+                check.id
+            );
+            assert!(check.subject.len() > 3, "{} has no subject", check.id);
+        }
+    }
+
+    #[test]
     fn ids_are_unique_kebab_case_and_documented() {
         let mut seen = BTreeSet::new();
         for check in ALL {
@@ -161,6 +240,7 @@ mod tests {
             assert!(
                 check
                     .id
+                    .as_str()
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{} is not kebab-case",

@@ -1,11 +1,12 @@
 use super::{Check, Context, Doc, Hit};
 use crate::facts::{msr_name, MsrDifference, MsrValueGroup, IA32_MISC_ENABLE};
-use crate::model::Severity;
+use crate::model::{CheckId, Severity, SourceName};
 
 pub static CHECK: Check = Check {
-    id: "msr-inconsistent-across-cpus",
+    id: CheckId::MsrInconsistentAcrossCpus,
     severity: Severity::Warning,
     title: "Firmware set control MSRs differently on different CPUs",
+    subject: "Control MSRs alike on every CPU",
     doc: Doc {
         what: "Compares IA32_FEATURE_CONTROL (0x3A), IA32_MISC_ENABLE (0x1A0) and AMD VM_CR \
                (0xC0010114) across all online CPUs, and names each MSR that differs with the \
@@ -22,7 +23,8 @@ pub static CHECK: Check = Check {
               virtualization options again can help.",
     },
     settings: &[],
-    run,
+    reads: &[&[SourceName::Msr]],
+    run: |context| hits(context).into(),
 };
 
 /// MISC_ENABLE bits Linux writes at run time (speedstep-centrino sets
@@ -30,7 +32,7 @@ pub static CHECK: Check = Check {
 /// are the OS, not firmware.
 const OS_WRITTEN_MISC_ENABLE: u64 = (1 << 16) | (1 << 38);
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     let Some(msr) = &context.facts.msr_controls else {
         return Vec::new();
     };

@@ -1,11 +1,12 @@
-use super::{sources, Check, Context, Doc, Hit};
+use super::{sources, Check, Context, Doc, Hit, Outcome};
 use crate::facts::NetInterface;
-use crate::model::{Platform, Severity};
+use crate::model::{CheckId, Platform, Severity, SourceName};
 
 pub static CHECK: Check = Check {
-    id: "network-link-down",
+    id: CheckId::NetworkLinkDown,
     severity: Severity::Warning,
     title: "No network card has a link",
+    subject: "Network link",
     doc: Doc {
         what: "Fires when the machine has physical network interfaces but none reports a link \
                (carrier), and at least one is known to be without one.",
@@ -18,21 +19,26 @@ pub static CHECK: Check = Check {
               probe system left down, bring it up (`ip link set eth0 up`) and read its carrier.",
     },
     settings: &[],
+    reads: &[&[SourceName::Net]],
     run,
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn run(context: &Context) -> Outcome {
     let facts = context.facts;
-    if context.assessment.platform.kind == Platform::VirtualMachine || !sources::read(facts, "net")
-    {
-        return Vec::new();
+    if context.assessment.platform.kind == Platform::VirtualMachine {
+        return Outcome::DoesNotApply {
+            reason: "a virtual machine's network is virtual",
+        };
+    }
+    if !sources::read(facts, SourceName::Net) {
+        return Outcome::Clear;
     }
     let physical: Vec<&NetInterface> = facts.network.iter().filter(|n| !n.virtual_device).collect();
     let known_down = physical.iter().any(|n| n.carrier == Some(false));
     if physical.is_empty() || physical.iter().any(|n| n.has_link()) || !known_down {
-        return Vec::new();
+        return Outcome::Clear;
     }
-    vec![Hit {
+    Outcome::found(Hit {
         detail: format!(
             "None of the {} network interface(s) has a link.",
             physical.len()
@@ -44,7 +50,7 @@ fn run(context: &Context) -> Vec<Hit> {
              `ip link set DEV up` and look at its carrier again."
                 .into(),
         ],
-    }]
+    })
 }
 
 fn describe(n: &NetInterface) -> String {

@@ -1,12 +1,12 @@
 use super::nmi::{self, Policy};
-use super::{log_lines, xen_cmdline, Check, Context, Doc, Hit};
-use crate::model::Severity;
-use crate::model::{LogMeaning, LogOrigin};
+use super::{log_lines, sources, xen_cmdline, Check, Context, Doc, Hit};
+use crate::model::{CheckId, LogMeaning, LogOrigin, Severity};
 
 pub static CHECK: Check = Check {
-    id: "nmi-errors-logged",
+    id: CheckId::NmiErrorsLogged,
     severity: Severity::Warning,
     title: "The kernel or Xen logged hardware NMIs (parity, SERR, I/O check)",
+    subject: "Hardware NMIs in the log",
     doc: Doc {
         what: "Counts the non-maskable interrupts the kernel log and Xen's console report: \
                `Uhhuh. NMI received for unknown reason`, `NMI: PCI system error (SERR)`, \
@@ -27,10 +27,11 @@ pub static CHECK: Check = Check {
               controller's own log, which the finding names for this machine's vendor).",
     },
     settings: &[],
-    run,
+    reads: &[sources::LOGS],
+    run: |context| hits(context).into(),
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     let events = log_lines::events(context.facts, &[LogMeaning::NmiLogged]);
     let (Some(first), Some(last)) = (events.first(), events.last()) else {
         return Vec::new();

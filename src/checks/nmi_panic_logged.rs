@@ -1,11 +1,11 @@
-use super::{log_lines, Check, Context, Doc, Hit};
-use super::{nmi, remedy};
-use crate::model::Severity;
+use super::{log_lines, nmi, remedy, sources, Check, Context, Doc, Hit};
+use crate::model::{CheckId, Severity};
 
 pub static CHECK: Check = Check {
-    id: "nmi-panic-logged",
+    id: CheckId::NmiPanicLogged,
     severity: Severity::Action,
     title: "The host stopped on an NMI (kernel panic or Xen fatal trap)",
+    subject: "No NMI panic in the log",
     doc: Doc {
         what: "Looks for a kernel panic on an NMI (`Kernel panic - not syncing: NMI: Not \
                continuing`, `NMI IOCK error: Not continuing`, hpwdt's `An NMI occurred`) and \
@@ -22,10 +22,11 @@ pub static CHECK: Check = Check {
               the system event log, with a memory test, by checking the PCI cards.",
     },
     settings: &[],
-    run,
+    reads: &[sources::LOGS],
+    run: |context| hits(context).into(),
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     let events = log_lines::events(context.facts, &[crate::model::LogMeaning::NmiFatal]);
     let Some(first) = events.first() else {
         return Vec::new();

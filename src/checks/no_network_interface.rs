@@ -1,10 +1,11 @@
-use super::{sources, Check, Context, Doc, Hit};
-use crate::model::{Platform, Severity};
+use super::{sources, Check, Context, Doc, Hit, Outcome};
+use crate::model::{CheckId, Platform, Severity, SourceName};
 
 pub static CHECK: Check = Check {
-    id: "no-network-interface",
+    id: CheckId::NoNetworkInterface,
     severity: Severity::Action,
     title: "No network card the OS can use",
+    subject: "A physical network interface",
     doc: Doc {
         what: "Looks in /sys/class/net for a physical network interface: one with a device \
                behind it, unlike loopback, bridges, bonds, VLANs and Xen backend interfaces.",
@@ -18,17 +19,20 @@ pub static CHECK: Check = Check {
               kernel has no driver for.",
     },
     settings: &[],
+    reads: &[&[SourceName::Net]],
     run,
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn run(context: &Context) -> Outcome {
     let facts = context.facts;
-    if context.assessment.platform.kind == Platform::VirtualMachine || !sources::read(facts, "net")
-    {
-        return Vec::new();
+    if context.assessment.platform.kind == Platform::VirtualMachine {
+        return Outcome::DoesNotApply {
+            reason: "a virtual machine's network is virtual",
+        };
     }
-    if facts.network.iter().any(|n| !n.virtual_device) {
-        return Vec::new();
+    // Without the interface list, an empty one would read as "none".
+    if !sources::read(facts, SourceName::Net) || facts.network.iter().any(|n| !n.virtual_device) {
+        return Outcome::Clear;
     }
     let mut evidence: Vec<String> = facts
         .network
@@ -38,7 +42,7 @@ fn run(context: &Context) -> Vec<Hit> {
     if evidence.is_empty() {
         evidence.push("net: /sys/class/net has no interface besides lo".into());
     }
-    vec![Hit {
+    Outcome::found(Hit {
         detail: "The OS sees no physical network interface: Xen's management network would have \
                  nowhere to go."
             .into(),
@@ -51,5 +55,5 @@ fn run(context: &Context) -> Vec<Hit> {
              bound needs a driver the running kernel lacks."
                 .into(),
         ],
-    }]
+    })
 }

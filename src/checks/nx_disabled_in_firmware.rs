@@ -1,12 +1,13 @@
 use super::remedy::firmware as firmware_remedy;
 use super::{Check, Context, Doc, Hit};
 use crate::knowledge::Setting;
-use crate::model::{CapState, Severity};
+use crate::model::{CapState, CheckId, Severity, SourceName};
 
 pub static CHECK: Check = Check {
-    id: "nx-disabled-in-firmware",
+    id: CheckId::NxDisabledInFirmware,
     severity: Severity::Action,
     title: "NX (Execute Disable) is in the CPU but hidden by firmware",
+    subject: "NX not hidden by firmware",
     doc: Doc {
         what: "Fires when CPUID reports no NX (0x80000001 EDX bit 20) while IA32_MISC_ENABLE \
                (MSR 0x1A0) has XD Bit Disable (bit 34) set: the CPU has NX and firmware hides it.",
@@ -20,10 +21,11 @@ pub static CHECK: Check = Check {
               every vendor.",
     },
     settings: &[Setting::Nx],
-    run,
+    reads: &[&[SourceName::Cpuid, SourceName::Msr]],
+    run: |context| hits(context).into(),
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     let capability = &context.assessment.capabilities.nx;
     if capability.state != CapState::DisabledInFirmware {
         return Vec::new();

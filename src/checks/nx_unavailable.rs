@@ -1,12 +1,13 @@
 use super::remedy::firmware as firmware_remedy;
-use super::{Check, Context, Doc, Hit};
+use super::{sources, Check, Context, Doc, Hit, Outcome};
 use crate::knowledge::Setting;
-use crate::model::{CapState, Severity};
+use crate::model::{CapState, CheckId, Severity};
 
 pub static CHECK: Check = Check {
-    id: "nx-unavailable",
+    id: CheckId::NxUnavailable,
     severity: Severity::Warning,
     title: "NX (Execute Disable) is not available",
+    subject: "NX (Execute Disable)",
     doc: Doc {
         what: "Checks that CPUID reports NX/XD (0x80000001 EDX bit 20).",
         why: "Xen's memory protections and every modern guest kernel rely on NX. Xen built with \
@@ -18,10 +19,11 @@ pub static CHECK: Check = Check {
               the option does not exist, the CPU lacks NX.",
     },
     settings: &[Setting::Nx],
+    reads: &[sources::CPU_IDENTITY],
     run,
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn run(context: &Context) -> Outcome {
     let capability = &context.assessment.capabilities.nx;
     let hidden_or_missing = context
         .facts
@@ -32,17 +34,22 @@ fn run(context: &Context) -> Vec<Hit> {
     if matches!(
         capability.state,
         CapState::Available | CapState::DisabledInFirmware
-    ) || !hidden_or_missing
-    {
-        return Vec::new();
+    ) {
+        return Outcome::Clear;
+    }
+    if !hidden_or_missing {
+        return match capability.state {
+            CapState::Unknown => Outcome::unknown("the readings do not show NX"),
+            _ => Outcome::Clear,
+        };
     }
     let mut remedy = firmware_remedy(context, Setting::Nx);
     remedy.push("If firmware has no such option, the CPU lacks NX.".into());
-    vec![Hit {
+    Outcome::found(Hit {
         detail: "CPUID does not report NX. Either the CPU lacks it or firmware hides it; a Xen \
                  built to require NX will not boot, and guests lose no-execute protection."
             .into(),
         evidence: capability.evidence.clone(),
         remedy,
-    }]
+    })
 }

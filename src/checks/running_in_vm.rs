@@ -1,10 +1,11 @@
 use super::{Check, Context, Doc, Hit};
-use crate::model::{Platform, Severity};
+use crate::model::{CheckId, Platform, Severity, SourceName};
 
 pub static CHECK: Check = Check {
-    id: "running-in-vm",
+    id: CheckId::RunningInVm,
     severity: Severity::Warning,
     title: "Running inside a virtual machine: readings describe the VM, not the host",
+    subject: "Bare metal, not a virtual machine",
     doc: Doc {
         what: "Detects a hypervisor: the CPUID hypervisor bit, the leaf 0x40000000 vendor \
                signature, a virtual-machine SMBIOS identity (\"VMware Virtual Platform\", \
@@ -18,10 +19,16 @@ pub static CHECK: Check = Check {
               Linux). For nested Xen, expose VT-x/AMD-V to this VM in the outer hypervisor.",
     },
     settings: &[],
-    run,
+    reads: &[&[
+        SourceName::Cpuid,
+        SourceName::Smbios,
+        SourceName::XenSysfs,
+        SourceName::Procfs,
+    ]],
+    run: |context| hits(context).into(),
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     let platform = &context.assessment.platform;
     if platform.kind != Platform::VirtualMachine {
         return Vec::new();

@@ -1,12 +1,13 @@
 use super::remedy::{self, firmware as firmware_remedy};
 use super::{Check, Context, Doc, Hit};
 use crate::knowledge::Setting;
-use crate::model::{FirmwareState, OsState, Severity, Silicon};
+use crate::model::{CheckId, FirmwareState, OsState, Severity, Silicon, SourceName};
 
 pub static CHECK: Check = Check {
-    id: "smt-disabled",
+    id: CheckId::SmtDisabled,
     severity: Severity::Warning,
     title: "Hyper-threading is in the CPU but switched off",
+    subject: "Hyper-threading in use",
     doc: Doc {
         what: "Fires when the silicon has simultaneous multithreading (CPUID topology, SMBIOS \
                thread counts or hardware-thread characteristic) but the OS sees one thread per \
@@ -22,10 +23,14 @@ pub static CHECK: Check = Check {
               from the kernel command line / `smt=0` from Xen's.",
     },
     settings: &[Setting::HyperThreading],
-    run,
+    reads: &[
+        &[SourceName::Cpuid, SourceName::Smbios],
+        &[SourceName::Sysfs, SourceName::Procfs],
+    ],
+    run: |context| hits(context).into(),
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     let smt = &context.assessment.capabilities.smt;
     if smt.silicon != Silicon::Yes || smt.os != OsState::Inactive {
         return Vec::new();

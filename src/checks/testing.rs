@@ -1,7 +1,7 @@
 //! Test support: run one check against hand-built Facts, with the
 //! assessment and knowledge the real pipeline would give it.
 
-use super::{Check, Context, Hit};
+use super::{outcome, Check, Context, Hit, Outcome};
 use crate::facts::{
     AcpiFacts, CpuFacts, CpuFeatures, CpuTopology, CpuVendor, DmarFacts, DrhdUnit, Facts,
     KernelLogFacts, LogEvent,
@@ -9,7 +9,19 @@ use crate::facts::{
 use crate::knowledge::Knowledge;
 use crate::model::LogOrigin;
 
+/// The hits of the check's own answer. Hand-built Facts record no sources,
+/// so this does not settle the answer against them (`settled` does).
 pub fn run(check: &Check, facts: &Facts) -> Vec<Hit> {
+    with_context(facts, |context| (check.run)(context).into_hits())
+}
+
+/// The answer as the report would have it, settled against the sources
+/// the Facts record.
+pub fn settled(check: &Check, facts: &Facts) -> Outcome {
+    with_context(facts, |context| outcome::settle(check, context))
+}
+
+fn with_context<T>(facts: &Facts, f: impl FnOnce(&Context) -> T) -> T {
     let knowledge = Knowledge::builtin();
     let assessment = crate::assess::assess(facts, knowledge);
     let context = Context {
@@ -18,7 +30,7 @@ pub fn run(check: &Check, facts: &Facts) -> Vec<Hit> {
         knowledge,
         target: knowledge.default_target(),
     };
-    (check.run)(&context)
+    f(&context)
 }
 
 /// A bare-metal CPU with long mode and NX; VT-x or AMD-V per vendor.

@@ -1,11 +1,12 @@
-use super::{Check, Context, Doc, Hit};
+use super::{Check, Context, Doc, Hit, Outcome};
 use crate::facts::CpuVendor;
-use crate::model::{Severity, Silicon};
+use crate::model::{CheckId, Severity, Silicon, SourceName};
 
 pub static CHECK: Check = Check {
-    id: "unrestricted-guest-unsupported",
+    id: CheckId::UnrestrictedGuestUnsupported,
     severity: Severity::Info,
     title: "VT-x without unrestricted guest: HVM real-mode code is emulated",
+    subject: "VT-x unrestricted guest",
     doc: Doc {
         what: "Reads the VT-x capability MSRs: unrestricted guest is allowed-1 bit 7 of \
                IA32_VMX_PROCBASED_CTLS2 (MSR 0x48B, high half), which exists only when \
@@ -21,23 +22,29 @@ pub static CHECK: Check = Check {
               or use a Westmere or later CPU.",
     },
     settings: &[],
+    reads: &[&[SourceName::Msr]],
     run,
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn run(context: &Context) -> Outcome {
     let facts = context.facts;
-    let Some(vmx) = &facts.vmx else {
-        return Vec::new();
-    };
     let intel = facts
         .cpu
         .as_ref()
         .is_none_or(|c| matches!(c.vendor, CpuVendor::Intel | CpuVendor::Centaur));
-    if !intel || context.assessment.capabilities.hvm.silicon != Silicon::Yes {
-        return Vec::new();
+    if !intel {
+        return Outcome::DoesNotApply {
+            reason: "not a VT-x CPU",
+        };
+    }
+    let Some(vmx) = &facts.vmx else {
+        return Outcome::Clear;
+    };
+    if context.assessment.capabilities.hvm.silicon != Silicon::Yes {
+        return Outcome::Clear;
     }
     let reading = match vmx.unrestricted_guest {
-        Some(true) => return Vec::new(),
+        Some(true) => return Outcome::Clear,
         Some(false) => format!(
             "msr 0x48B (IA32_VMX_PROCBASED_CTLS2) allowed-1 bit 7 (unrestricted guest) = 0 on CPU {}",
             vmx.cpu
@@ -47,7 +54,7 @@ fn run(context: &Context) -> Vec<Hit> {
              no unrestricted guest",
             vmx.cpu
         ),
-        None => return Vec::new(),
+        None => return Outcome::Clear,
     };
     let mut evidence = vec![reading];
     if let Some(cpu) = &facts.cpu {
@@ -58,7 +65,7 @@ fn run(context: &Context) -> Vec<Hit> {
             cpu.model
         ));
     }
-    vec![Hit {
+    Outcome::found(Hit {
         detail: "This VT-x CPU lacks unrestricted guest (it predates Westmere). Xen emulates HVM \
                  guests' real-mode code: guests work, their boot and firmware phases are slower."
             .into(),
@@ -66,7 +73,7 @@ fn run(context: &Context) -> Vec<Hit> {
         remedy: vec![
             "No setting adds it. Expect slower HVM guest boots; PV guests are unaffected.".into(),
         ],
-    }]
+    })
 }
 
 #[cfg(test)]

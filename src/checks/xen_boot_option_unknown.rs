@@ -1,12 +1,13 @@
 use super::xen_cmdline::{self, Place};
 use super::{log_lines, Check, Context, Doc, Hit};
 use crate::knowledge::xen_option_key;
-use crate::model::Severity;
+use crate::model::{CheckId, Severity, SourceName};
 
 pub static CHECK: Check = Check {
-    id: "xen-boot-option-unknown",
+    id: CheckId::XenBootOptionUnknown,
     severity: Severity::Warning,
     title: "Xen's boot line has an option Xen does not know (a typo Xen ignores)",
+    subject: "Xen's boot options",
     doc: Doc {
         what: "Compares every option on Xen's line (the extlinux `append /boot/xen.gz ...` \
                line, GRUB's `multiboot2 /boot/xen.gz ...`, GRUB_CMDLINE_XEN[_DEFAULT], the \
@@ -22,10 +23,11 @@ pub static CHECK: Check = Check {
               corrected line), or remove the option.",
     },
     settings: &[],
-    run,
+    reads: &[&[SourceName::BootConfig, SourceName::Xen]],
+    run: |context| hits(context).into(),
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     let options = &context.knowledge.xen_boot_options;
     let lines = xen_cmdline::all(context.facts);
     // Each distinct unknown option once, with every line it is on.

@@ -1,10 +1,11 @@
 use super::{Check, Context, Doc, Hit};
-use crate::model::{Platform, Severity};
+use crate::model::{CheckId, Platform, Severity, SourceName};
 
 pub static CHECK: Check = Check {
-    id: "xen-dom0",
+    id: CheckId::XenDom0,
     severity: Severity::Info,
     title: "Running in a Xen dom0: capabilities come from Xen, not the masked CPUID",
+    subject: "Xen dom0 or bare hardware",
     doc: Doc {
         what: "Detects that the probe runs in the control domain of a Xen host \
                (/proc/xen/capabilities contains control_d).",
@@ -17,10 +18,11 @@ pub static CHECK: Check = Check {
               USB stick on the machine instead.",
     },
     settings: &[],
-    run,
+    reads: &[&[SourceName::XenSysfs, SourceName::Procfs, SourceName::Cpuid]],
+    run: |context| hits(context).into(),
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     let platform = &context.assessment.platform;
     if platform.kind != Platform::XenDom0 {
         return Vec::new();

@@ -1,11 +1,12 @@
 use super::nmi::{self, Policy};
-use super::{log_lines, xen_cmdline, Check, Context, Doc, Hit};
-use crate::model::Severity;
+use super::{log_lines, sources, xen_cmdline, Check, Context, Doc, Hit};
+use crate::model::{CheckId, Severity};
 
 pub static CHECK: Check = Check {
-    id: "xen-nmi-policy",
+    id: CheckId::XenNmiPolicy,
     severity: Severity::Action,
     title: "NMIs were logged and Xen's boot line would not keep the host running through one",
+    subject: "Xen's NMI policy",
     doc: Doc {
         what: "Fires when the kernel log or Xen's console shows NMIs (parity, SERR, I/O check, \
                an NMI panic) and Xen's line for the next boot (the default bootloader entry, \
@@ -21,10 +22,11 @@ pub static CHECK: Check = Check {
               once the hardware is ruled out); the remedy gives the exact new line.",
     },
     settings: &[],
-    run,
+    reads: &[sources::LOGS],
+    run: |context| hits(context).into(),
 };
 
-fn run(context: &Context) -> Vec<Hit> {
+fn hits(context: &Context) -> Vec<Hit> {
     use crate::model::LogMeaning::{NmiFatal, NmiLogged};
     let events = log_lines::events(context.facts, &[NmiLogged, NmiFatal]);
     if events.is_empty() {

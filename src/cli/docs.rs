@@ -115,7 +115,7 @@ fn sections(check: &Check) -> [(&'static str, String); 4] {
 }
 
 fn closest(id: &str) -> Option<&'static str> {
-    xenready::suggest::closest(id, checks::ALL.iter().map(|c| c.id))
+    xenready::suggest::closest(id, checks::ALL.iter().map(|c| c.id.as_str()))
 }
 
 #[cfg(test)]

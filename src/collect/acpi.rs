@@ -9,11 +9,12 @@ use super::procfs::{errno_name, is_missing};
 use crate::bounded::{self, Over};
 use crate::evidence::{AcpiRaw, AcpiTableRaw, Evidence, HexBytes, SourceStatus};
 use crate::formats::acpi_header::name_at;
+use crate::model::SourceName;
 use nix::errno::Errno;
 use std::io;
 use std::path::{Path, PathBuf};
 
-const SOURCE: &str = "acpi";
+const SOURCE: SourceName = SourceName::Acpi;
 const TABLES: &str = "sys/firmware/acpi/tables";
 /// Far above any real MADT (16 bytes per x2APIC: 8192 CPUs is 128 KiB).
 const TABLE_CAP: usize = 4 << 20;

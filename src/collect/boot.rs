@@ -4,10 +4,11 @@
 use super::procfs::read_capped;
 use crate::bounded::FILE_CAP;
 use crate::evidence::{Evidence, SourceStatus};
+use crate::model::SourceName;
 use std::io;
 use std::path::Path;
 
-const SOURCE: &str = "boot-config";
+const SOURCE: SourceName = SourceName::BootConfig;
 
 /// Fixed places, in the order a reader would look.
 const FILES: [&str; 8] = [

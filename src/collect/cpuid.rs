@@ -27,7 +27,7 @@ pub fn collect(evidence: &mut Evidence) {
     pinned::collect(evidence);
     #[cfg(not(target_arch = "x86_64"))]
     evidence.record(
-        "cpuid",
+        crate::model::SourceName::Cpuid,
         SourceStatus::Absent,
         "CPUID exists only on x86; this build targets another architecture",
     );
@@ -144,7 +144,11 @@ mod pinned {
                     dump.leaves.len()
                 );
                 evidence.cpuid = vec![dump];
-                evidence.record("cpuid", SourceStatus::Partial, detail);
+                evidence.record(
+                    crate::model::SourceName::Cpuid,
+                    SourceStatus::Partial,
+                    detail,
+                );
                 return;
             }
         };
@@ -188,7 +192,7 @@ mod pinned {
             ));
         }
         evidence.cpuid = dumps;
-        evidence.record("cpuid", status, detail);
+        evidence.record(crate::model::SourceName::Cpuid, status, detail);
     }
 
     fn pin(thread: Pid, cpu: usize) -> Result<(), String> {

@@ -9,6 +9,7 @@
 
 use super::procfs::reader::{errno_name, is_denied, is_missing, read_capped, Reader, Tally};
 use crate::evidence::{Evidence, SourceStatus};
+use crate::model::SourceName;
 use nix::errno::Errno;
 use std::io;
 use std::path::Path;
@@ -39,7 +40,7 @@ pub fn collect(evidence: &mut Evidence, root: &Path) {
 }
 
 fn collect_block(reader: &Reader, evidence: &mut Evidence) {
-    let Some((names, capped)) = list(reader, evidence, "block", BLOCK) else {
+    let Some((names, capped)) = list(reader, evidence, SourceName::Block, BLOCK) else {
         return;
     };
     let (skipped, disks): (Vec<String>, Vec<String>) = names.into_iter().partition(|n| {
@@ -60,11 +61,11 @@ fn collect_block(reader: &Reader, evidence: &mut Evidence) {
     if !skipped.is_empty() {
         parts.push(format!("{} loop/ram/zram devices skipped", skipped.len()));
     }
-    finish(evidence, "block", &tally, parts, capped);
+    finish(evidence, SourceName::Block, &tally, parts, capped);
 }
 
 fn collect_net(reader: &Reader, evidence: &mut Evidence) {
-    let Some((names, capped)) = list(reader, evidence, "net", NET) else {
+    let Some((names, capped)) = list(reader, evidence, SourceName::Net, NET) else {
         return;
     };
     let interfaces: Vec<String> = names.into_iter().filter(|n| n != "lo").collect();
@@ -88,7 +89,7 @@ fn collect_net(reader: &Reader, evidence: &mut Evidence) {
         interfaces.len(),
         tally.read
     )];
-    finish(evidence, "net", &tally, parts, capped);
+    finish(evidence, SourceName::Net, &tally, parts, capped);
 }
 
 /// The sorted entry names of a directory, or `None` after recording why
@@ -96,7 +97,7 @@ fn collect_net(reader: &Reader, evidence: &mut Evidence) {
 fn list(
     reader: &Reader,
     evidence: &mut Evidence,
-    source: &str,
+    source: SourceName,
     dir: &str,
 ) -> Option<(Vec<String>, bool)> {
     let listing = std::fs::read_dir(reader.host_path(dir)).and_then(|entries| {
@@ -137,7 +138,7 @@ fn list(
 /// status is ok unless a file that exists could not be read.
 fn finish(
     evidence: &mut Evidence,
-    source: &str,
+    source: SourceName,
     tally: &Tally,
     mut parts: Vec<String>,
     capped: bool,

@@ -15,6 +15,7 @@ use super::procfs::{errno_name, is_missing};
 use crate::bounded::{self, Device, Over, FILE_CAP};
 use crate::evidence::{Evidence, MsrDump, MsrReading, SourceStatus};
 use crate::formats::cpulist::parse_cpu_list;
+use crate::model::SourceName;
 use nix::errno::Errno;
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -22,7 +23,7 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-const SOURCE: &str = "msr";
+const SOURCE: SourceName = SourceName::Msr;
 
 /// Read on the first CPU: feature control, misc enable, the VMX
 /// capability MSRs 0x480–0x491, VM_CR, EFER.

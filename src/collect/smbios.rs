@@ -6,10 +6,11 @@ use crate::bounded::{self, Over};
 use crate::evidence::{Evidence, HexBytes, SmbiosRaw, SourceStatus};
 use crate::formats::smbios::walk::MAX_TABLE_BYTES;
 use crate::formats::smbios::DMI_ID_DIR;
+use crate::model::SourceName;
 use std::io::ErrorKind;
 use std::path::Path;
 
-const SOURCE: &str = "smbios";
+const SOURCE: SourceName = SourceName::Smbios;
 const TABLES_DIR: &str = "sys/firmware/dmi/tables";
 
 /// Files in /sys/class/dmi/id worth keeping. The serials and the UUID are

@@ -4,9 +4,10 @@
 //! `--root` has no running system to ask, and says so.
 
 use crate::evidence::{Evidence, SourceStatus, SystemReadings};
+use crate::model::SourceName;
 use std::path::Path;
 
-pub const SOURCE: &str = "system";
+pub const SOURCE: SourceName = SourceName::System;
 
 pub fn collect(evidence: &mut Evidence, root: &Path) {
     if root != Path::new("/") {

@@ -8,11 +8,12 @@
 use super::process;
 use super::procfs::read_capped;
 use crate::evidence::{Evidence, SourceStatus, XenRaw};
+use crate::model::SourceName;
 use std::path::{Path, PathBuf};
 use std::process::ExitStatus;
 use std::time::Duration;
 
-const SOURCE: &str = "xen";
+const SOURCE: SourceName = SourceName::Xen;
 const TIMEOUT: Duration = Duration::from_secs(5);
 /// `xl dmesg` prints Xen's console ring (16 KiB by default, a few MiB at
 /// most); anything beyond this is drained and dropped.

@@ -14,6 +14,7 @@ pub use bytes::HexBytes;
 pub use source::{SourceRecord, SourceStatus};
 pub use system::SystemReadings;
 
+use crate::model::SourceName;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -282,7 +283,8 @@ impl Evidence {
 
     /// Records the outcome of one source, replacing an earlier record of the
     /// same name (an importer given later overrides an earlier attempt).
-    pub fn record(&mut self, name: &str, status: SourceStatus, detail: impl Into<String>) {
+    pub fn record(&mut self, name: SourceName, status: SourceStatus, detail: impl Into<String>) {
+        let name = name.as_str();
         let record = SourceRecord {
             name: name.to_string(),
             status,
@@ -294,7 +296,8 @@ impl Evidence {
         }
     }
 
-    pub fn source(&self, name: &str) -> Option<&SourceRecord> {
+    pub fn source(&self, name: impl AsRef<str>) -> Option<&SourceRecord> {
+        let name = name.as_ref();
         self.sources.iter().find(|s| s.name == name)
     }
 

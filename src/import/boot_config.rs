@@ -8,9 +8,10 @@ use super::{note_import, read_text, ImportError, ParseError};
 use crate::bounded::{Over, FILE_CAP};
 use crate::evidence::{Evidence, SourceStatus};
 use crate::formats::boot_syntax::{syntax, Syntax};
+use crate::model::SourceName;
 use std::path::Path;
 
-const SOURCE: &str = "boot-config";
+const SOURCE: SourceName = SourceName::BootConfig;
 
 pub fn boot_config_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError> {
     let text = read_text(path, FILE_CAP, Over::Cut)?.text;

@@ -4,12 +4,13 @@
 //! disagree in the report, which is what the user should see.
 
 use crate::evidence::{Evidence, SourceRecord, SourceStatus};
+use crate::model::SourceName;
 
 /// Moves `dump`'s CPUID and MSR readings and their source records into
 /// `evidence`. The first dump is taken as it is.
 pub(super) fn absorb(evidence: &mut Evidence, mut dump: Evidence) {
     if evidence.cpuid.is_empty() {
-        for name in ["cpuid", "msr"] {
+        for name in [SourceName::Cpuid, SourceName::Msr] {
             if let Some(record) = dump.source(name) {
                 evidence.record(name, record.status, record.detail.clone());
             }
@@ -35,14 +36,24 @@ pub(super) fn absorb(evidence: &mut Evidence, mut dump: Evidence) {
     let adds_msr = !dump.msr.is_empty();
     evidence.cpuid.append(&mut dump.cpuid);
     evidence.msr.append(&mut dump.msr);
-    join(evidence, dump.source("cpuid"), "cpuid", worse);
+    join(
+        evidence,
+        dump.source(SourceName::Cpuid),
+        SourceName::Cpuid,
+        worse,
+    );
     // MSRs of some CPUs only are a partial reading.
     let msr_status = |old: SourceStatus, new: SourceStatus| match (had_msr, adds_msr) {
         (true, true) => worse(old, new),
         (false, false) => old,
         _ => SourceStatus::Partial,
     };
-    join(evidence, dump.source("msr"), "msr", msr_status);
+    join(
+        evidence,
+        dump.source(SourceName::Msr),
+        SourceName::Msr,
+        msr_status,
+    );
 }
 
 fn worse(a: SourceStatus, b: SourceStatus) -> SourceStatus {
@@ -53,7 +64,7 @@ fn worse(a: SourceStatus, b: SourceStatus) -> SourceStatus {
 fn join(
     evidence: &mut Evidence,
     added: Option<&SourceRecord>,
-    name: &str,
+    name: SourceName,
     status: impl Fn(SourceStatus, SourceStatus) -> SourceStatus,
 ) {
     let Some(added) = added else { return };
@@ -87,8 +98,16 @@ mod tests {
                 }],
             })
             .collect();
-        evidence.record("cpuid", status, format!("{cpus} CPUs from {file}"));
-        evidence.record("msr", SourceStatus::Absent, format!("{file} holds no MSRs"));
+        evidence.record(
+            SourceName::Cpuid,
+            status,
+            format!("{cpus} CPUs from {file}"),
+        );
+        evidence.record(
+            SourceName::Msr,
+            SourceStatus::Absent,
+            format!("{file} holds no MSRs"),
+        );
         evidence
     }
 

@@ -10,6 +10,7 @@
 use super::aida64::{file_name, no_records, segments};
 use super::ParseError;
 use crate::evidence::{CpuidDump, CpuidLeaf, Evidence, SourceStatus};
+use crate::model::SourceName;
 use std::path::Path;
 
 pub struct CpuidRDump {
@@ -104,7 +105,7 @@ pub fn apply(evidence: &mut Evidence, dump: CpuidRDump, path: &Path) {
         &format!("{name} (cpuid -r)"),
     );
     evidence.record(
-        "msr",
+        SourceName::Msr,
         SourceStatus::Absent,
         format!("{name} is a `cpuid -r` dump, which holds no MSRs"),
     );

@@ -4,6 +4,7 @@
 use super::{note_import, read_text, ImportError, ParseError};
 use crate::bounded::{Over, FILE_CAP};
 use crate::evidence::{Evidence, SourceStatus};
+use crate::model::SourceName;
 use std::path::Path;
 
 pub fn cpuinfo_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError> {
@@ -26,7 +27,7 @@ pub fn cpuinfo_file(evidence: &mut Evidence, path: &Path) -> Result<(), ImportEr
         )
     };
     evidence.files.insert("/proc/cpuinfo".to_string(), text);
-    evidence.record("procfs", status, detail);
+    evidence.record(SourceName::Procfs, status, detail);
     note_import(evidence, path);
     Ok(())
 }

@@ -7,9 +7,10 @@
 use super::{note_import, ImportError, ParseError};
 use crate::bounded::{self, LOG_CAP};
 use crate::evidence::{Evidence, LogText, SourceStatus};
+use crate::model::SourceName;
 use std::path::Path;
 
-const SOURCE: &str = "kernel-log";
+const SOURCE: SourceName = SourceName::KernelLog;
 /// Lines looked at to name the format.
 const SNIFF_LINES: usize = 200;
 

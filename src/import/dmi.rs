@@ -9,6 +9,7 @@ use crate::evidence::{Evidence, HexBytes, SmbiosRaw};
 use crate::formats::smbios::entry::{self, EntryError, EntryPoint};
 use crate::formats::smbios::walk::{walk, MAX_TABLE_BYTES};
 use crate::formats::smbios::{RsmbHeader, RSMB_HEADER_LEN};
+use crate::model::SourceName;
 use std::path::Path;
 
 /// Where `dmidecode --dump-bin` puts the table, after the entry point.
@@ -61,7 +62,7 @@ pub fn parse(bytes: &[u8]) -> Result<SmbiosRaw, ParseError> {
 /// scan of the same bytes would.
 pub fn apply(evidence: &mut Evidence, raw: SmbiosRaw, _path: &Path) {
     let check = raw.validate();
-    evidence.record("smbios", check.status.into(), check.detail);
+    evidence.record(SourceName::Smbios, check.status.into(), check.detail);
     evidence.smbios = Some(raw);
 }
 

@@ -5,6 +5,7 @@ use super::{note_import, ImportError, ParseError};
 use crate::bounded::Over;
 use crate::evidence::{DmidecodeText, Evidence, SourceStatus};
 use crate::formats::dmidecode_text::lexer;
+use crate::model::SourceName;
 use std::path::Path;
 
 /// Far above the largest real output (a VMware guest with hundreds of
@@ -79,9 +80,9 @@ pub fn apply(
                 path.display()
             );
             let binary_status = binary.status;
-            evidence.record("smbios", binary_status, kept);
+            evidence.record(SourceName::Smbios, binary_status, kept);
         }
-        None => evidence.record("smbios", status, detail),
+        None => evidence.record(SourceName::Smbios, status, detail),
     }
     evidence.dmidecode_text = Some(DmidecodeText {
         source: path.display().to_string(),

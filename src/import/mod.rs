@@ -24,6 +24,7 @@ mod fifo_tests;
 
 use crate::bounded::{self, Over, ReadError};
 use crate::evidence::{Evidence, SourceStatus};
+use crate::model::SourceName;
 use std::path::{Path, PathBuf};
 
 /// A CPUID dump of a 1,024-thread machine is a few MiB of text; a cut one
@@ -92,22 +93,22 @@ fn note_import(evidence: &mut Evidence, path: &Path) {
 /// Every source a live scan reads. An import names only the sources it was
 /// given; `declare_missing_sources` states the others absent, so a report
 /// from foreign files says exactly what evidence it lacks.
-pub const SOURCES: &[&str] = &[
-    "cpuid",
-    "msr",
-    "smbios",
-    "acpi",
-    "procfs",
-    "sysfs",
-    "block",
-    "net",
-    "kernel-log",
-    "xen",
-    "boot-config",
+pub const SOURCES: &[SourceName] = &[
+    SourceName::Cpuid,
+    SourceName::Msr,
+    SourceName::Smbios,
+    SourceName::Acpi,
+    SourceName::Procfs,
+    SourceName::Sysfs,
+    SourceName::Block,
+    SourceName::Net,
+    SourceName::KernelLog,
+    SourceName::Xen,
+    SourceName::BootConfig,
 ];
 
 pub fn declare_missing_sources(evidence: &mut Evidence) {
-    for name in SOURCES {
+    for &name in SOURCES {
         if evidence.source(name).is_none() {
             evidence.record(name, SourceStatus::Absent, "not given to this import");
         }
@@ -137,7 +138,7 @@ fn record_cpuid(
             SourceStatus::Partial
         }
     };
-    evidence.record("cpuid", status, detail);
+    evidence.record(SourceName::Cpuid, status, detail);
     evidence.cpuid = dumps;
 }
 

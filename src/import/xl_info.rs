@@ -3,9 +3,10 @@
 use super::{note_import, read_text, ImportError, ParseError};
 use crate::bounded::{Over, FILE_CAP};
 use crate::evidence::{Evidence, SourceStatus};
+use crate::model::SourceName;
 use std::path::Path;
 
-const SOURCE: &str = "xen";
+const SOURCE: SourceName = SourceName::Xen;
 /// Fields every `xl info` prints; one of them proves the file is one.
 const KNOWN_KEYS: [&str; 6] = [
     "xen_major",

@@ -4,14 +4,20 @@
 //! nothing from the pipeline above it. These names are public JSON values.
 
 mod capability;
+mod check_id;
+mod check_result;
 mod log_meaning;
 mod platform;
+mod source_name;
 
 pub use capability::{
     CapState, Capabilities, Capability, CapabilityName, FirmwareState, OsState, Silicon,
 };
+pub use check_id::CheckId;
+pub use check_result::{CheckResult, OutcomeKind};
 pub use log_meaning::LogMeaning;
 pub use platform::{LogOrigin, Platform};
+pub use source_name::SourceName;
 
 use serde::{Deserialize, Serialize};
 
@@ -80,7 +86,7 @@ impl Verdict {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Finding {
     /// The check's stable id (`hvm-unsupported`).
-    pub id: String,
+    pub id: CheckId,
     /// Graded for the report's target.
     pub severity: Severity,
     pub title: String,

@@ -14,6 +14,7 @@ mod tests;
 mod text;
 
 use crate::evidence::{Evidence, SourceStatus};
+use crate::model::SourceName;
 
 /// The kinds of identifier removed, in the order a summary names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,5 +187,5 @@ pub fn redact(evidence: &mut Evidence) {
         evidence.meta.redacted = vec!["nothing identifying found".into()];
     }
     let detail = evidence.meta.redacted.join("; ");
-    evidence.record("redaction", SourceStatus::Ok, detail);
+    evidence.record(SourceName::Redaction, SourceStatus::Ok, detail);
 }

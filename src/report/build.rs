@@ -3,16 +3,17 @@ use super::{
     TargetVerdicts,
 };
 use crate::assess::Assessment;
+use crate::checks::Results;
 use crate::evidence::SourceRecord;
 use crate::facts::Facts;
 use crate::knowledge::Target;
-use crate::model::{Capabilities, CapabilityName, Finding, Severity, Verdict};
+use crate::model::{Capabilities, CapabilityName, CheckResult, Finding, Severity, Verdict};
 use crate::score::Score;
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON report. Bumped when a key is renamed or removed or
 /// changes meaning; see CHANGELOG.md.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Report {
@@ -38,6 +39,11 @@ pub struct Report {
     pub system: SystemSummary,
     pub capabilities: Capabilities,
     pub findings: Vec<Finding>,
+    /// Every check with its outcome, in check order (schema 2): what was
+    /// judged clear, what could not be judged and why, what found something.
+    /// Absent from schema 1 reports, which then read as an empty list.
+    #[serde(default)]
+    pub checks: Vec<CheckResult>,
     pub sources: Vec<SourceRecord>,
     /// Every target's verdict from the same findings, in knowledge order:
     /// target id → { name, verdict, score, blockers }. Added in schema 1.
@@ -72,7 +78,7 @@ pub fn build(
     facts: &Facts,
     assessment: &Assessment,
     target: &Target,
-    findings: Vec<Finding>,
+    results: Results,
     score: &Score,
     targets: TargetVerdicts,
 ) -> Report {
@@ -92,7 +98,8 @@ pub fn build(
         environment: summary::environment(facts, &assessment.platform),
         system: system::system(facts),
         capabilities: assessment.capabilities.clone(),
-        findings,
+        findings: results.findings,
+        checks: results.checks,
         sources: facts.sources.clone(),
         targets,
     }

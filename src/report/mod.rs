@@ -3,11 +3,13 @@
 //! schema version change, recorded in CHANGELOG.md.
 
 mod build;
+mod check_lines;
 mod summary;
 mod system;
 mod targets;
 
 pub use build::{build, Report, SCHEMA_VERSION};
+pub use check_lines::{CheckLine, LineMark};
 pub use summary::{CpuSummary, Environment, MachineSummary, MemorySummary};
 pub use system::SystemSummary;
 pub use targets::{TargetVerdict, TargetVerdicts};

@@ -3,9 +3,8 @@
 
 use crate::evidence::{Origin, SourceStatus, SystemReadings};
 use crate::facts::Facts;
+use crate::model::SourceName;
 use serde::{Deserialize, Serialize};
-
-const SOURCE: &str = "system";
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct SystemSummary {
@@ -19,7 +18,10 @@ pub struct SystemSummary {
 }
 
 pub(super) fn system(facts: &Facts) -> SystemSummary {
-    let record = facts.sources.iter().find(|s| s.name == SOURCE);
+    let record = facts
+        .sources
+        .iter()
+        .find(|s| s.name == SourceName::System.as_str());
     match (&facts.system, record) {
         (Some(readings), record) => SystemSummary {
             status: Some(record.map_or(SourceStatus::Ok, |r| r.status)),

@@ -28,8 +28,8 @@ impl TargetVerdict {
             .iter()
             .filter(|f| matches!(f.severity, Severity::Blocker | Severity::Limitation))
         {
-            if !blockers.contains(&finding.id) {
-                blockers.push(finding.id.clone());
+            if !blockers.iter().any(|b| finding.id == b.as_str()) {
+                blockers.push(finding.id.to_string());
             }
         }
         TargetVerdict {

@@ -87,7 +87,7 @@ fn output_file_is_written_whole() {
         .success()
         .stdout(predicate::str::is_empty());
     let report: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["schema_version"], 2);
     assert_eq!(
         std::fs::read_dir(&dir).unwrap().count(),
         1,

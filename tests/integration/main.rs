@@ -10,6 +10,7 @@ mod cpuid_dumps;
 mod fuzz;
 mod inference;
 mod kernel_log;
+mod outcomes;
 mod qemu_bundles;
 mod smbios_tables;
 mod vendor_advice;

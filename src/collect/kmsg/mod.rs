@@ -11,12 +11,13 @@ mod syslog;
 
 use crate::bounded::{self, Device, Kept, ReadError, Tail, LOG_CAP, READ_LIMIT};
 use crate::evidence::{Evidence, LogText, SourceStatus};
+use crate::model::SourceName;
 use nix::errno::Errno;
 use record::Records;
 use std::io::{self, Read};
 use std::path::Path;
 
-const SOURCE: &str = "kernel-log";
+const SOURCE: SourceName = SourceName::KernelLog;
 const KMSG: &str = "/dev/kmsg";
 const SYSLOG: &str = "syslog(2)";
 /// Distribution log files, tried in this order under the root.

@@ -14,6 +14,7 @@ mod sysfs;
 pub(crate) use reader::{errno_name, is_missing, read_capped};
 
 use crate::evidence::{Evidence, SourceStatus};
+use crate::model::SourceName;
 use reader::{Fetched, Reader, Tally};
 use std::path::Path;
 
@@ -59,11 +60,11 @@ fn collect_procfs(reader: &mut Reader, evidence: &mut Evidence) {
             tally.problems(true)
         ),
     };
-    evidence.record("procfs", status, detail);
+    evidence.record(SourceName::Procfs, status, detail);
 }
 
 fn collect_xen(reader: &mut Reader, evidence: &mut Evidence) {
-    const SOURCE: &str = "xen-sysfs";
+    const SOURCE: SourceName = SourceName::XenSysfs;
     let mut tally = Tally::default();
     if let Fetched::Missing = reader.fetch(evidence, &mut tally, "/sys/hypervisor/type") {
         // /proc/xen without /sys/hypervisor: a capture that left /sys out

@@ -8,9 +8,10 @@
 use super::reader::{is_denied, is_missing, Fetched, Reader, Tally};
 use super::under;
 use crate::evidence::{Evidence, SourceStatus};
+use crate::model::SourceName;
 use std::io;
 
-const SOURCE: &str = "sysfs";
+const SOURCE: SourceName = SourceName::Sysfs;
 const CPU_DIR: &str = "/sys/devices/system/cpu";
 const VULNERABILITIES: &str = "/sys/devices/system/cpu/vulnerabilities";
 

@@ -14,6 +14,7 @@ use super::{note_import, ImportError, ParseError};
 use crate::bounded::{self, Over, ReadError};
 use crate::evidence::{AcpiRaw, AcpiTableRaw, Evidence, HexBytes, SourceStatus};
 use crate::formats::acpi_header::{checksum_ok, le_u32, name_at, SdtHeader};
+use crate::model::SourceName;
 use std::path::{Path, PathBuf};
 
 /// acpidump text of a large server is a few MiB; a table file far less.
@@ -68,7 +69,7 @@ pub fn acpi_path(evidence: &mut Evidence, path: &Path) -> Result<(), ImportError
         signatures: import.signatures,
         tables: import.tables,
     });
-    evidence.record("acpi", SourceStatus::Ok, detail);
+    evidence.record(SourceName::Acpi, SourceStatus::Ok, detail);
     note_import(evidence, path);
     Ok(())
 }

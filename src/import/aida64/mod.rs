@@ -12,6 +12,7 @@ mod text;
 
 use super::ParseError;
 use crate::evidence::{CpuidDump, CpuidLeaf, Evidence, MsrDump, MsrReading, SourceStatus};
+use crate::model::SourceName;
 use std::collections::BTreeMap;
 use std::path::Path;
 use text::{annotation, hex_exact, skip_blank};
@@ -54,7 +55,7 @@ pub fn apply(evidence: &mut Evidence, dump: Aida64Dump, path: &Path) {
 
     if dump.msr.is_empty() {
         evidence.record(
-            "msr",
+            SourceName::Msr,
             SourceStatus::Absent,
             format!("{name} holds no MSR lines (only AIDA64 dumps made with MSR access have them)"),
         );
@@ -67,7 +68,7 @@ pub fn apply(evidence: &mut Evidence, dump: Aida64Dump, path: &Path) {
             .filter(|r| matches!(r, MsrReading::Absent))
             .count();
         evidence.record(
-            "msr",
+            SourceName::Msr,
             SourceStatus::Ok,
             format!(
                 "{readings} MSR readings ({failed} marked FAILED) on {} logical CPUs from {name}",

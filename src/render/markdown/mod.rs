@@ -10,7 +10,7 @@
 use super::RenderOptions;
 use crate::evidence::Origin;
 use crate::model::{CapabilityName, Platform, Verdict};
-use crate::report::Report;
+use crate::report::{LineMark, Report};
 use crate::sanitize::for_terminal;
 use std::fmt::Write;
 
@@ -20,6 +20,7 @@ pub fn markdown(report: &Report, options: &RenderOptions) -> String {
     header(&mut out, report, target_name);
     identity(&mut out, report);
     capabilities(&mut out, report);
+    checks(&mut out, report);
     findings(&mut out, report);
     sources(&mut out, report);
     out
@@ -86,7 +87,12 @@ fn header(out: &mut String, report: &Report, target_name: &str) {
     );
     let deciding: Vec<_> = report.deciding_findings().collect();
     for finding in &deciding {
-        let _ = writeln!(out, "- `{}`: {}", code(&finding.id), escape(&finding.title));
+        let _ = writeln!(
+            out,
+            "- `{}`: {}",
+            code(finding.id.as_str()),
+            escape(&finding.title)
+        );
     }
     if report.verdict == Verdict::Unknown && !report.unconfirmed.is_empty() {
         let names: Vec<&str> = report.unconfirmed.iter().map(|c| c.label()).collect();
@@ -221,10 +227,47 @@ fn capabilities(out: &mut String, report: &Report) {
     let _ = writeln!(out);
 }
 
+/// Every check with its outcome; the marks are the text report's.
+fn checks(out: &mut String, report: &Report) {
+    let (clear, unknown, found) = report.check_counts();
+    let _ = writeln!(
+        out,
+        "## Checks\n\n{clear} clear, {unknown} unknown, {found} found.\n"
+    );
+    let _ = writeln!(out, "| | Check | Outcome | Note |\n|---|---|---|---|");
+    for line in report.check_lines() {
+        let mark = match line.mark {
+            LineMark::Clear => "✓",
+            LineMark::Unknown => "?",
+            LineMark::Attention => "!",
+            LineMark::Bad => "✗",
+        };
+        let _ = writeln!(
+            out,
+            "| {mark} | {} (`{}`) | {} | {} |",
+            escape(&line.check.subject),
+            code(line.check.id.as_str()),
+            line.check.outcome.as_str(),
+            escape(line.note.unwrap_or(""))
+        );
+    }
+    let _ = writeln!(out);
+}
+
 fn findings(out: &mut String, report: &Report) {
     let _ = writeln!(out, "## Findings\n");
     if report.findings.is_empty() {
-        let _ = writeln!(out, "None.\n");
+        match report.check_counts().1 {
+            0 => {
+                let _ = writeln!(out, "None.\n");
+            }
+            unknown => {
+                let _ = writeln!(
+                    out,
+                    "None found; {unknown} check(s) could not look (marked ? above).\n"
+                );
+            }
+        }
         return;
     }
     for (n, finding) in report.findings.iter().enumerate() {
@@ -238,7 +281,7 @@ fn findings(out: &mut String, report: &Report) {
         let _ = writeln!(
             out,
             "Check `{}`. {}\n",
-            code(&finding.id),
+            code(finding.id.as_str()),
             escape(&finding.detail)
         );
         if !finding.evidence.is_empty() {

@@ -139,3 +139,30 @@ fn options(target_name: &str) -> crate::render::RenderOptions<'_> {
         ..Default::default()
     }
 }
+
+#[test]
+fn lists_every_check_with_its_mark_and_the_missing_evidence() {
+    let (report, name) = poweredge_2850();
+    let md = markdown(&report, &options(&name));
+    let section = md
+        .split("## Checks\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("a Checks section");
+    let rows: Vec<&str> = section.lines().filter(|l| l.starts_with("| ")).collect();
+    // The header row, then one row per check.
+    assert_eq!(rows.len(), 1 + crate::checks::ALL.len(), "{section}");
+    assert!(rows.iter().all(|r| cell_pipes(r) == 5), "{section}");
+    assert!(
+        rows.iter().any(|r| r.starts_with(
+            "| ? | Hardware NMIs in the log (`nmi-errors-logged`) | unknown | no kernel log"
+        )),
+        "{section}"
+    );
+    // No VT-x on an Irwindale Xeon: a limitation, so a cross.
+    assert!(
+        rows.iter().any(|r| r
+            .starts_with("| ✗ | Hardware virtualization in the CPU (`hvm-unsupported`) | found |")),
+        "{section}"
+    );
+}

@@ -1,10 +1,13 @@
 use super::style::{Mark, Style, Symbols};
 use super::RenderOptions;
-use crate::evidence::{Origin, SourceStatus};
+use crate::evidence::SourceStatus;
 use crate::model::{CapState, CapabilityName, Platform, Severity, Verdict};
-use crate::report::Report;
+use crate::report::{LineMark, Report};
 use crate::sanitize::for_terminal;
 use std::fmt::Write;
+
+mod identity;
+use identity::identity;
 
 /// The human report: verdict banner, machine, CPU, capability table,
 /// findings with evidence and advice, sources. Every string that came from
@@ -15,6 +18,7 @@ pub fn text(report: &Report, options: &RenderOptions) -> String {
     header(&mut out, report, target_name, style);
     identity(&mut out, report, style);
     capabilities(&mut out, report, style);
+    checks(&mut out, report, style);
     findings(&mut out, report, style);
     sources(&mut out, report, style);
     target_matrix(&mut out, report, style);
@@ -90,88 +94,6 @@ fn verdict_words(verdict: Verdict) -> (Mark, &'static str, &'static str) {
     }
 }
 
-fn identity(out: &mut String, report: &Report, style: &Style) {
-    let m = &report.machine;
-    let text = |v: &Option<String>| for_terminal(v.as_deref().unwrap_or("")).into_owned();
-    let machine = join_present(&[text(&m.vendor), text(&m.product)]);
-    let serial = m
-        .serial
-        .as_deref()
-        .map(|s| format!("   serial {}", for_terminal(s)))
-        .unwrap_or_default();
-    row(out, "Machine", &or_unknown(machine + &serial));
-    let bios = join_present(&[text(&m.bios_vendor), text(&m.bios_version)]);
-    let bios_date = m
-        .bios_date
-        .as_deref()
-        .map(|d| format!(" ({})", for_terminal(d)))
-        .unwrap_or_default();
-    row(out, "BIOS", &or_unknown(bios + &bios_date));
-
-    let c = &report.cpu;
-    let mut cpu = text(&c.brand);
-    if let (Some(f), Some(m), Some(s)) = (c.family, c.model, c.stepping) {
-        let vendor = text(&c.vendor);
-        let _ = write!(cpu, " ({vendor} family {f:#x} model {m:#x} stepping {s})");
-    }
-    row(out, "CPU", &or_unknown(cpu.trim().to_string()));
-    let count = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_else(|| "?".into());
-    let topology = if c.sockets.is_none() && c.cores.is_none() && c.threads.is_none() {
-        "unknown".to_string()
-    } else {
-        let x = style.times();
-        format!(
-            "{} socket(s) {x} {} core(s) {x} {} thread(s) per core",
-            count(c.sockets),
-            count(c.cores),
-            count(c.threads)
-        )
-    };
-    row(out, "Topology", &topology);
-    let memory = [
-        report
-            .memory
-            .installed_mib
-            .map(|n| format!("{n} MiB installed")),
-        report
-            .memory
-            .os_total_mib
-            .map(|n| format!("{n} MiB seen by the OS")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join("; ");
-    row(out, "Memory", &or_unknown(memory));
-    let system = report
-        .system
-        .overview(|s| for_terminal(s).into_owned())
-        .unwrap_or_else(|| {
-            let reason = report.system.reason.as_deref().unwrap_or("not read");
-            format!("not read ({})", for_terminal(reason))
-        });
-    row(out, "System", &system);
-    let env = &report.environment;
-    let origin = match env.origin {
-        Origin::Live => match env.as_root {
-            Some(true) => "live scan as root",
-            Some(false) => "live scan as a normal user (run as root for MSRs and firmware tables)",
-            None => "live scan",
-        },
-        Origin::Import => "imported evidence",
-    };
-    let platform = match env.platform {
-        Platform::BareMetal => "bare metal".to_string(),
-        Platform::VirtualMachine => {
-            format!("virtual machine ({})", for_terminal(env.hypervisor_name()))
-        }
-        Platform::XenDom0 => "Xen dom0".to_string(),
-        Platform::Unknown => "unknown".to_string(),
-    };
-    row(out, "Platform", &format!("{platform}; {origin}"));
-    let _ = writeln!(out);
-}
-
 fn capabilities(out: &mut String, report: &Report, style: &Style) {
     let _ = writeln!(
         out,
@@ -203,10 +125,52 @@ fn capabilities(out: &mut String, report: &Report, style: &Style) {
     let _ = writeln!(out);
 }
 
+/// One line per check, so that no findings never hides what was not
+/// looked at.
+fn checks(out: &mut String, report: &Report, style: &Style) {
+    let (clear, unknown, found) = report.check_counts();
+    let _ = writeln!(
+        out,
+        "{} ({clear} clear, {unknown} unknown, {found} found)",
+        style.bold("Checks")
+    );
+    for line in report.check_lines() {
+        let mark = match line.mark {
+            LineMark::Clear => Mark::Good,
+            LineMark::Unknown => Mark::Unknown,
+            LineMark::Attention => Mark::Attention,
+            LineMark::Bad => Mark::Bad,
+        };
+        let dash = match style.symbols {
+            Symbols::Unicode => "—",
+            Symbols::Ascii => "-",
+        };
+        let text = match line.note {
+            Some(note) => format!("{} {dash} {}", line.check.subject, note),
+            None => line.check.subject.clone(),
+        };
+        wrap(
+            out,
+            style.width,
+            &format!("{} ", style.mark(mark)),
+            &for_terminal(&text),
+        );
+    }
+    let _ = writeln!(out);
+}
+
 fn findings(out: &mut String, report: &Report, style: &Style) {
     if report.findings.is_empty() {
         let _ = writeln!(out, "{}", style.bold("Findings"));
-        let _ = writeln!(out, "    none\n");
+        let unknown = report.check_counts().1;
+        if unknown == 0 {
+            let _ = writeln!(out, "    none\n");
+        } else {
+            let _ = writeln!(
+                out,
+                "    none found; {unknown} check(s) could not look (marked [?] above)\n"
+            );
+        }
         return;
     }
     let _ = writeln!(out, "{}", style.bold("Findings"));
@@ -295,27 +259,6 @@ fn target_matrix(out: &mut String, report: &Report, style: &Style) {
             style.paint(&verdict, color),
             target.score
         );
-    }
-}
-
-fn row(out: &mut String, label: &str, value: &str) {
-    let _ = writeln!(out, "{label:<10} {value}");
-}
-
-fn join_present(parts: &[String]) -> String {
-    parts
-        .iter()
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| p.trim())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn or_unknown(text: String) -> String {
-    if text.trim().is_empty() {
-        "unknown".into()
-    } else {
-        text
     }
 }
 
