@@ -76,6 +76,7 @@ edit tests/alloc_bound.rs 1 's{    if !fixture\(""\)\.exists\(\) \{\n.*?\n    \}
 # mutation test fuzzed nothing.
 edit tests/integration/fuzz.rs 1 's{std::fs::read\(crate::common::fixtures\(\)\.join\(relative\)\)\.unwrap_or_default\(\)}{let path = crate::common::fixtures().join(relative);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))}'
+# shellcheck disable=SC2016 # $1 is perl's capture, not the shell's
 edit tests/integration/fuzz.rs 1 's{let _ = (import::dmidecode_text_file\(.*?\));}{$1\n    .unwrap_or_else(|e| panic!("the seed bundle\x27s fixture: {e}"));}s'
 
 # --- 1. paths -----------------------------------------------------------
