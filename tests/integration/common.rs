@@ -23,13 +23,19 @@ pub fn fixture(relative: &str) -> PathBuf {
 /// folders of earlier runs whose process is gone: what remains is at most the
 /// last run's, which `cargo clean` takes away.
 pub fn scratch(name: &str) -> PathBuf {
-    static SWEPT: std::sync::Once = std::sync::Once::new();
-    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("it-scratch");
-    SWEPT.call_once(|| remove_finished_runs(&base));
-    let dir = base.join(std::process::id().to_string()).join(name);
+    let dir = scratch_root().join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     dir
+}
+
+/// This process's folder of scratch directories (see `scratch`), for tests
+/// that manage their own files inside it.
+pub fn scratch_root() -> PathBuf {
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("it-scratch");
+    SWEPT.call_once(|| remove_finished_runs(&base));
+    base.join(std::process::id().to_string())
 }
 
 fn remove_finished_runs(base: &std::path::Path) {

@@ -78,7 +78,7 @@ const IMPORTERS: &[(&str, Importer, &str)] = &[
 
 /// Imports `bytes` as a file with every importer, then analyses.
 fn through_everything(name: &str, importer: Importer, bytes: &[u8]) {
-    let dir = std::env::temp_dir().join(format!("xenready-fuzz-{}", std::process::id()));
+    let dir = crate::common::scratch_root().join("fuzz");
     let _ = std::fs::create_dir_all(&dir);
     // Tests run on several threads: one file per call.
     static NEXT: AtomicUsize = AtomicUsize::new(0);
