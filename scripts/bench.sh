@@ -10,8 +10,11 @@ command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hype
 [[ -x /usr/bin/time ]] || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
 
 cargo build --release --locked --target x86_64-unknown-linux-musl >/dev/null 2>&1
-bin=$PWD/target/x86_64-unknown-linux-musl/release/xenready
-out=target/bench
+# cargo reads a relative CARGO_TARGET_DIR from here, the repository root.
+target=${CARGO_TARGET_DIR:-target}
+[[ $target == /* ]] || target=$PWD/$target
+bin=$target/x86_64-unknown-linux-musl/release/xenready
+out=$target/bench
 mkdir -p "$out"
 "$bin" capture -o "$out/live.evidence.json"
 
@@ -47,9 +50,9 @@ fi
 big_rss=$( { /usr/bin/time -f '%M %e' "$bin" analyze --dmesg "$big" --format json >"$out/big.json"; } 2>&1 | tail -1 )
 rows+=("| analyze 100 MiB kernel log | $(awk '{printf "%.0f", $2*1000}' <<<"$big_rss") (1 run) | - | $(awk '{printf "%.1f", $1/1024}' <<<"$big_rss") |")
 
-# Every fixture in ../shared/fixtures through its importer, one process each.
-fixtures=../shared/fixtures
-if [[ -d $fixtures ]]; then
+# Every file of the test corpus through its importer, one process each.
+fixtures=tests/corpus
+{
   count=0
   start=$(date +%s.%N)
   while IFS= read -r f; do
@@ -69,7 +72,7 @@ if [[ -d $fixtures ]]; then
   done < <(find "$fixtures" -type f | sort)
   end=$(date +%s.%N)
   rows+=("| analyze every fixture ($count files, one process each) | $(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.0f", (b-a)*1000}') total | - | - |")
-fi
+}
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "binary:  $(stat -c %s "$bin") bytes"

@@ -4,6 +4,8 @@
 #                         syslinux (legacy BIOS) and GRUB (x86-64 UEFI)
 #   DIR/xenready.iso      hybrid ISO: isolinux (BIOS), an EFI El Torito image
 #                         (UEFI), an isohybrid MBR (dd to a stick)
+# Both carry /LICENSES/ (xenready's, the GPL texts, each Debian package's
+# copyright file) and /SOURCES.txt (the Debian source of every GPL part).
 #
 # usage: packaging/usb/build.sh [--out DIR]     (default packaging/usb/build)
 #
@@ -25,7 +27,7 @@ while [ $# -gt 0 ]; do
             shift 2
             ;;
         --out=*) out=${1#--out=}; shift ;;
-        -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "build.sh: unknown argument $1 (usage: build.sh [--out DIR])" >&2; exit 2 ;;
     esac
 done
@@ -134,7 +136,10 @@ say "kernel $kver"
 
 say "cargo build --locked --release --target x86_64-unknown-linux-musl"
 (cd "$repo" && cargo build --quiet --locked --release --target x86_64-unknown-linux-musl)
-bin=$repo/target/x86_64-unknown-linux-musl/release/xenready
+# cargo reads a relative CARGO_TARGET_DIR from the repository root, where it ran.
+target=${CARGO_TARGET_DIR:-target}
+case $target in /*) ;; *) target=$repo/$target ;; esac
+bin=$target/x86_64-unknown-linux-musl/release/xenready
 [ -x "$bin" ] || die "$bin was not built"
 is_static "$bin" || die "$bin is not static"
 say "xenready $(wc -c <"$bin") bytes, static"
@@ -165,6 +170,27 @@ video_bochs video_cirrus gzio" \
 bios=/usr/lib/syslinux/modules/bios
 c32="ifcpu64.c32 cat.c32 libcom32.c32 libutil.c32 poweroff.c32 reboot.c32"
 
+# --- licences and the source list ------------------------------------------
+
+# xenready's own licences, the GPL texts of the kernel, busybox, syslinux
+# (GPL-2) and GRUB (GPL-3), each package's Debian copyright file, and
+# SOURCES.txt naming the exact Debian source of every third-party part.
+licenses=$work/LICENSES
+mkdir -p "$licenses"
+cp "$repo/LICENSE-MIT" "$repo/LICENSE-APACHE" "$licenses/"
+cp /usr/share/common-licenses/GPL-2 /usr/share/common-licenses/GPL-3 "$licenses/"
+sh "$here/sources.sh" "$work/SOURCES.txt" "$licenses/debian" \
+    "kernel=/boot/vmlinuz-$kver" \
+    "kernel modules (in the initramfs)=/lib/modules/$kver/modules.dep" \
+    "busybox (in the initramfs)=/bin/busybox" \
+    "syslinux boot sector and ldlinux.sys (written by the syslinux installer)=$(command -v syslinux)" \
+    "syslinux MBR=/usr/lib/syslinux/mbr/mbr.bin" \
+    "syslinux modules (*.c32)=$bios/ldlinux.c32" \
+    "isolinux (ISO)=/usr/lib/ISOLINUX/isolinux.bin" \
+    "GRUB EFI image (BOOTX64.EFI)=/usr/lib/grub/x86_64-efi/kernel.img" \
+    "GRUB image builder (grub-mkstandalone)=$(command -v grub-mkstandalone)"
+say "SOURCES.txt: $(grep -c '^  source package:' "$work/SOURCES.txt") parts named"
+
 # --- the stick image ------------------------------------------------------
 
 img=$out/xenready-usb.img
@@ -186,6 +212,8 @@ mkfs.vfat -F 32 -s 1 -n XENREADY -i 58454e52 -h "$PART_START" \
 
 fat=$img@@$offset
 mmd -i "$fat" ::/boot ::/boot/syslinux ::/boot/xenready ::/boot/grub ::/EFI ::/EFI/BOOT ::/xenready
+mcopy -s -i "$fat" "$licenses" ::/
+mcopy -i "$fat" "$work/SOURCES.txt" ::/SOURCES.txt
 syslinux --install --directory /boot/syslinux --offset "$offset" "$img"
 fill syslinux.cfg /boot/syslinux >"$work/syslinux.cfg"
 fill no64.cfg /boot/syslinux >"$work/no64.cfg"
@@ -213,6 +241,8 @@ cp "$work/grub.cfg" "$iso_root/boot/grub/grub.cfg"
 cp "$work/BOOTX64.EFI" "$iso_root/EFI/BOOT/"
 # The marker tells /init it booted from the ISO, which it cannot write to.
 cp "$here/boot/stick-marker.txt" "$iso_root/xenready.stick"
+cp -R "$licenses" "$iso_root/LICENSES"
+cp "$work/SOURCES.txt" "$iso_root/SOURCES.txt"
 
 # UEFI reads El Torito's EFI entry as a FAT image holding BOOTX64.EFI.
 efi_kib=$(($(wc -c <"$work/BOOTX64.EFI") / 1024 + 256))

@@ -8,7 +8,8 @@
 #                      whatever the assertions say) to
 #                      tests/fixtures/qemu/SCENARIO.evidence.json
 #   --no-build         reuse DIR/xenready-usb.img and DIR/xenready.iso
-#   --out DIR          build and work directory (default target/e2e)
+#   --out DIR          build and work directory (default
+#                      ${CARGO_TARGET_DIR:-target}/e2e)
 #   SCENARIO...        run only these (second-boot needs old-dell)
 #
 # QEMU emulates the CPU (TCG) so the CPU models are exactly those asked for;
@@ -18,7 +19,11 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-out=$repo/target/e2e
+# Under cargo's target dir, which a relative CARGO_TARGET_DIR names from the
+# repository root (where the build runs cargo).
+target=${CARGO_TARGET_DIR:-target}
+[[ $target == /* ]] || target=$repo/$target
+out=$target/e2e
 update_fixtures=0
 build=1
 only=()
@@ -27,7 +32,7 @@ while (($#)); do
         --update-fixtures) update_fixtures=1 ;;
         --no-build) build=0 ;;
         --out) out=$2; shift ;;
-        -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
         *) only+=("$1") ;;
     esac

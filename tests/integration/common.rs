@@ -17,12 +17,38 @@ pub fn fixture(relative: &str) -> PathBuf {
     path
 }
 
-/// A fresh scratch directory for one test.
+/// A fresh scratch directory for one test, under cargo's per-target temp dir
+/// (`target/tmp`) rather than the system's, so a run leaves nothing in
+/// `/tmp`. Each process gets its own folder, and the first call removes the
+/// folders of earlier runs whose process is gone: what remains is at most the
+/// last run's, which `cargo clean` takes away.
 pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xenready-it-{}-{name}", std::process::id()));
+    let dir = scratch_root().join(name);
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     dir
+}
+
+/// This process's folder of scratch directories (see `scratch`), for tests
+/// that manage their own files inside it.
+pub fn scratch_root() -> PathBuf {
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("it-scratch");
+    SWEPT.call_once(|| remove_finished_runs(&base));
+    base.join(std::process::id().to_string())
+}
+
+fn remove_finished_runs(base: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return; // no earlier run
+    };
+    for entry in entries.flatten() {
+        let pid = entry.file_name();
+        let alive = std::path::Path::new("/proc").join(&pid).exists();
+        if !alive {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 pub fn xenready() -> assert_cmd::Command {

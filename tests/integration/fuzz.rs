@@ -88,7 +88,7 @@ fn every_importer_has_a_seed() {
 
 /// Imports `bytes` as a file with every importer, then analyses.
 fn through_everything(name: &str, importer: ImportFn, bytes: &[u8]) {
-    let dir = std::env::temp_dir().join(format!("xenready-fuzz-{}", std::process::id()));
+    let dir = crate::common::scratch_root().join("fuzz");
     let _ = std::fs::create_dir_all(&dir);
     // Tests run on several threads: one file per call.
     static NEXT: AtomicUsize = AtomicUsize::new(0);

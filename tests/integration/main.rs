@@ -6,6 +6,7 @@ mod audit;
 mod cli;
 mod common;
 mod corpus;
+mod corpus_integrity;
 mod cpuid_dumps;
 mod fuzz;
 mod inference;
