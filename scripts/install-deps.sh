@@ -8,7 +8,7 @@ packages=(
   qemu-system-x86 linux-image-amd64 busybox-static syslinux syslinux-common
   syslinux-utils isolinux grub-efi-amd64-bin grub-common mtools dosfstools
   xorriso ovmf cpio xz-utils zstd kmod python3 file fdisk hyperfine time
-  man-db groff-base bash
+  man-db groff-base bash rpm
 )
 
 missing=()

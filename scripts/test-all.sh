@@ -11,5 +11,8 @@ cargo clippy --all-targets --locked -- -D warnings
 cargo test --all-targets --locked
 cargo test --doc --locked
 scripts/check-static.sh
+# .deb, .rpm and tarball from the static binary; install, use and remove the .deb.
+scripts/package.sh
+scripts/test-packages.sh
 # Boots the real USB image in QEMU (software emulation) for every scenario.
 tests/e2e/run.sh

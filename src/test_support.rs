@@ -24,11 +24,8 @@ impl Lcg {
     }
 }
 
-/// The bytes of `../shared/fixtures/RELATIVE` (CI lays it out the same way).
+/// The bytes of `tests/corpus/RELATIVE`.
 pub fn fixture_bytes(relative: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/../shared/fixtures/{relative}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/corpus/{relative}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }

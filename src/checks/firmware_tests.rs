@@ -9,7 +9,7 @@ use crate::report::Report;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-const ACPI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/acpi");
+const ACPI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/acpi");
 
 fn analyze(evidence: &Evidence) -> Report {
     let knowledge = Knowledge::builtin();

@@ -152,10 +152,7 @@ mod tests {
     use crate::collect::procfs::scratch::ScratchDir;
     use crate::evidence::Origin;
 
-    const SERVER: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/acpi/dmar/server"
-    );
+    const SERVER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/acpi/dmar/server");
 
     #[test]
     fn lists_every_table_and_keeps_the_iommu_ones() {

@@ -247,7 +247,7 @@ mod tests {
     fn firecracker_cpu0() -> CpuidDump {
         let text = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/fixtures/cpuid/cpuid-r/amd-epyc-vm-firecracker.txt"
+            "/tests/corpus/cpuid/cpuid-r/amd-epyc-vm-firecracker.txt"
         ))
         .expect("fixture readable");
         match crate::import::cpuid_r::parse(&text) {

@@ -6,7 +6,7 @@ use crate::evidence::{Evidence, Origin};
 use crate::knowledge::Knowledge;
 use std::path::Path;
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures");
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
 
 /// (file label, dmidecode text, CPUID dump or none)
 const FLEET: &[(&str, &str, Option<&str>)] = &[

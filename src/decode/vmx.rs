@@ -79,7 +79,7 @@ mod tests {
 
     fn msrs(name: &str) -> Vec<MsrDump> {
         let path = format!(
-            "{}/../shared/fixtures/cpuid/instlatx64/{name}",
+            "{}/tests/corpus/cpuid/instlatx64/{name}",
             env!("CARGO_MANIFEST_DIR")
         );
         let bytes = std::fs::read(&path).expect("fixture readable");

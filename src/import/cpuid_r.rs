@@ -146,7 +146,7 @@ mod tests {
 
     const FIRECRACKER: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/cpuid/cpuid-r/amd-epyc-vm-firecracker.txt"
+        "/tests/corpus/cpuid/cpuid-r/amd-epyc-vm-firecracker.txt"
     );
 
     fn firecracker() -> String {
@@ -180,7 +180,7 @@ mod tests {
         assert!(looks_like(&firecracker()));
         let aida = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/fixtures/cpuid/instlatx64/AuthenticAMD00006A0_K7_Barton_CPUID.txt"
+            "/tests/corpus/cpuid/instlatx64/AuthenticAMD00006A0_K7_Barton_CPUID.txt"
         ))
         .expect("fixture readable");
         assert!(!looks_like(&aida));

@@ -56,7 +56,7 @@ mod tests {
 
     const FIXTURES: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/cpuinfo/util-linux"
+        "/tests/corpus/cpuinfo/util-linux"
     );
 
     #[test]

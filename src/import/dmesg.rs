@@ -122,10 +122,7 @@ mod tests {
     use crate::collect::procfs::scratch::ScratchDir;
     use crate::evidence::Origin;
 
-    const FIXTURES: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/dmesg/linuxhw"
-    );
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/dmesg/linuxhw");
 
     #[test]
     fn imports_a_real_dmesg_whole() {

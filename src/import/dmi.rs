@@ -132,7 +132,7 @@ mod tests {
     use crate::evidence::{Origin, SourceStatus};
     use crate::formats::smbios::Completeness;
 
-    const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/smbios-bin");
+    const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/smbios-bin");
 
     fn fixture(name: &str) -> Vec<u8> {
         let path = format!("{DIR}/{name}");

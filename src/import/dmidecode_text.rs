@@ -97,7 +97,7 @@ mod tests {
 
     const FIXTURE: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/dmidecode-text/parse-dmidecode/dmidecode_example4.txt"
+        "/tests/corpus/dmidecode-text/parse-dmidecode/dmidecode_example4.txt"
     );
 
     #[test]
@@ -121,7 +121,7 @@ mod tests {
         let mut evidence = Evidence::new(Origin::Import);
         let bin = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/fixtures/smbios-bin/u-root/SuperMicro-X9DBL.bin"
+            "/tests/corpus/smbios-bin/u-root/SuperMicro-X9DBL.bin"
         );
         crate::import::dmi_file(&mut evidence, Path::new(bin)).unwrap();
         dmidecode_text_file(&mut evidence, Path::new(FIXTURE)).unwrap();

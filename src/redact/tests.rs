@@ -11,7 +11,7 @@ use smbioslib::{
 };
 use std::path::Path;
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/");
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/");
 
 fn fixture(relative: &str) -> String {
     format!("{FIXTURES}{relative}")

@@ -2,16 +2,16 @@
 
 use std::path::PathBuf;
 
-/// `../shared/fixtures` beside the checkout (CI lays it out the same way).
+/// The repository's test corpus, `tests/corpus` (see its MANIFEST.md).
 pub fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
 }
 
 pub fn fixture(relative: &str) -> PathBuf {
     let path = fixtures().join(relative);
     assert!(
         path.exists(),
-        "fixture {} is missing: ../shared/fixtures must sit beside the checkout",
+        "fixture {} is missing: the repository's tests/corpus is incomplete",
         path.display()
     );
     path

@@ -1,4 +1,4 @@
-//! Real CPUID dumps (../shared/fixtures/cpuid) replayed through the whole
+//! Real CPUID dumps (tests/corpus/cpuid) replayed through the whole
 //! pipeline: the JSON report and the text report are insta snapshots, and
 //! the facts a user checks first are asserted explicitly.
 

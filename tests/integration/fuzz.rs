@@ -115,16 +115,18 @@ fn seed(relative: &str) -> Vec<u8> {
     if relative.is_empty() {
         return real_bundle();
     }
-    std::fs::read(crate::common::fixtures().join(relative)).unwrap_or_default()
+    let path = crate::common::fixtures().join(relative);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// A bundle of a real machine, to mutate as JSON.
 fn real_bundle() -> Vec<u8> {
     let mut evidence = Evidence::new(Origin::Import);
-    let _ = import::dmidecode_text_file(
+    import::dmidecode_text_file(
         &mut evidence,
         &crate::common::fixtures().join("dmidecode-text/parse-dmidecode/dmidecode_example5.txt"),
-    );
+    )
+    .unwrap_or_else(|e| panic!("the seed bundle's fixture: {e}"));
     serde_json::to_vec(&evidence).unwrap_or_default()
 }
 

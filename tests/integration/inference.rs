@@ -11,7 +11,7 @@ use xenready::report::Report;
 
 const DUMPS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/fixtures/cpuid/instlatx64/"
+    "/tests/corpus/cpuid/instlatx64/"
 );
 
 fn report(file: &str, target: &str) -> Report {

@@ -10,10 +10,7 @@ use xenready::knowledge::Knowledge;
 use xenready::model::{CapState, Finding, OsState, Silicon};
 use xenready::report::Report;
 
-const FIXTURES: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/fixtures/dmesg/linuxhw"
-);
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/dmesg/linuxhw");
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/klog");
 
 fn fixture(name: &str) -> PathBuf {

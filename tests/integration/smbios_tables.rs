@@ -1,4 +1,4 @@
-//! Real SMBIOS tables (../shared/fixtures/smbios-bin) through the whole
+//! Real SMBIOS tables (tests/corpus/smbios-bin) through the whole
 //! pipeline: machine identity, virtual-machine detection, damaged tables.
 
 use crate::common::fixture;

@@ -9,7 +9,7 @@ use crate::model::Finding;
 use std::path::PathBuf;
 
 fn fixture(relative: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures")).join(relative)
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus")).join(relative)
 }
 
 const HASWELL_EP: &str = "cpuid/instlatx64/GenuineIntel00306F2_HaswellEP_CPUID.txt";

@@ -8,7 +8,7 @@ use std::process::Command;
 
 const FIXTURES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/fixtures/cpuinfo/util-linux"
+    "/tests/corpus/cpuinfo/util-linux"
 );
 
 /// Unpacks one of util-linux's lscpu snapshots; `None` (with a notice) when

@@ -159,10 +159,7 @@ fn scopes(s: &[u8], start: usize, notes: &mut Vec<String>) -> Option<u32> {
 mod tests {
     use super::*;
 
-    const SERVER: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/acpi/dmar/server"
-    );
+    const SERVER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/acpi/dmar/server");
 
     fn server(name: &str) -> DmarFacts {
         let bytes = std::fs::read(format!("{SERVER}/{name}.DMAR.dat"))

@@ -135,7 +135,7 @@ mod tests {
 
     const H8DGU: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/acpi/ivrs/server/Supermicro_H8DGU_57ED146F2C3C.IVRS.dat"
+        "/tests/corpus/acpi/ivrs/server/Supermicro_H8DGU_57ED146F2C3C.IVRS.dat"
     );
 
     #[test]

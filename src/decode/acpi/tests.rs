@@ -2,13 +2,12 @@ use super::*;
 use crate::evidence::{AcpiTableRaw, HexBytes};
 use std::path::{Path, PathBuf};
 
-const ACPI_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/acpi");
+const ACPI_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/acpi");
 
 /// Every `*.DMAR.dat` or `*.IVRS.dat` below `dir`, sorted.
 fn tables(dir: &Path, suffix: &str, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
+    let entries = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", std::path::Path::new(dir).display()));
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

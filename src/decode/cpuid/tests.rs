@@ -2,7 +2,7 @@ use super::*;
 use crate::evidence::CpuidLeaf;
 use std::collections::BTreeSet;
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/cpuid/");
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/cpuid/");
 
 fn dumps(relative: &str) -> Vec<CpuidDump> {
     let path = std::path::PathBuf::from(format!("{DIR}{relative}"));

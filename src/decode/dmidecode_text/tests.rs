@@ -7,10 +7,7 @@ use crate::evidence::{Evidence, Origin};
 use crate::facts::SmbiosFacts;
 use std::path::{Path, PathBuf};
 
-const FIXTURES: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/fixtures/dmidecode-text"
-);
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/dmidecode-text");
 
 fn read(relative: &str) -> String {
     let path = format!("{FIXTURES}/{relative}");
@@ -318,7 +315,7 @@ fn text_and_binary_decoders_agree_on_the_same_machines() {
         "VMWare",
     ];
     let base = format!(
-        "{}/../shared/fixtures/smbios-bin/u-root",
+        "{}/tests/corpus/smbios-bin/u-root",
         env!("CARGO_MANIFEST_DIR")
     );
     for name in names {

@@ -3,10 +3,7 @@ use crate::evidence::{LogText, Origin, XenRaw};
 use crate::knowledge::Knowledge;
 use crate::model::LogMeaning;
 
-const FIXTURES: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/fixtures/dmesg/linuxhw"
-);
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/dmesg/linuxhw");
 const NMI_KERN_LOG: &str = include_str!("../../../tests/data/klog/nmi-kern.log");
 const XEN_FATAL: &str = include_str!("../../../tests/data/klog/xen-fatal-nmi.log");
 

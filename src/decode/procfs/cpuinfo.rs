@@ -95,7 +95,7 @@ mod tests {
 
     fn fixture(name: &str) -> String {
         let path = format!(
-            "{}/../shared/fixtures/cpuinfo/util-linux/{name}",
+            "{}/tests/corpus/cpuinfo/util-linux/{name}",
             env!("CARGO_MANIFEST_DIR")
         );
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))

@@ -139,11 +139,11 @@ mod tests {
 
     const R630: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/smbios-bin/go-smbios/Dell-PowerEdge-R630-Dual-Xeon.dmi"
+        "/tests/corpus/smbios-bin/go-smbios/Dell-PowerEdge-R630-Dual-Xeon.dmi"
     );
     const HYPERV: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/smbios-bin/go-smbios/HyperV.dmi"
+        "/tests/corpus/smbios-bin/go-smbios/HyperV.dmi"
     );
 
     fn read(path: &str) -> Vec<u8> {

@@ -2,7 +2,7 @@ use super::*;
 use crate::evidence::Origin;
 use crate::facts::DecodeNote;
 
-const ACPI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/acpi");
+const ACPI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/acpi");
 
 fn dump_path(machine: &str) -> PathBuf {
     PathBuf::from(format!("{ACPI}/acpidump-text/{machine}.acpidump.txt"))

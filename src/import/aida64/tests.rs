@@ -3,7 +3,7 @@ use crate::evidence::Origin;
 
 const DIR: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/fixtures/cpuid/instlatx64/"
+    "/tests/corpus/cpuid/instlatx64/"
 );
 
 fn text(name: &str) -> String {
@@ -31,7 +31,7 @@ fn every_cpuid_fixture_imports_through_cpuid_file() {
     files.push(
         concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/fixtures/cpuid/cpuid-r/amd-epyc-vm-firecracker.txt"
+            "/tests/corpus/cpuid/cpuid-r/amd-epyc-vm-firecracker.txt"
         )
         .into(),
     );
@@ -164,7 +164,7 @@ fn files_glued_without_newline_still_split_into_cpus() {
 fn a_file_without_cpuid_lines_is_an_error_naming_a_line() {
     let other = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/cpuid/cpuid-r/amd-epyc-vm-firecracker.txt"
+        "/tests/corpus/cpuid/cpuid-r/amd-epyc-vm-firecracker.txt"
     ))
     .expect("fixture readable");
     let err = match parse(&other) {

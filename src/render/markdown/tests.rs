@@ -6,7 +6,7 @@ use crate::evidence::{Evidence, Origin};
 use crate::knowledge::Knowledge;
 use std::path::Path;
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures");
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
 
 /// A 2005 PowerEdge 2850 with an Irwindale Xeon: 64-bit, no VT-x, so
 /// the report has findings with evidence and advice.

@@ -10,7 +10,7 @@ use crate::import::dmi;
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!(
-        "{}/../shared/fixtures/smbios-bin/{name}",
+        "{}/tests/corpus/smbios-bin/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
