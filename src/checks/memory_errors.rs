@@ -1,6 +1,6 @@
 //! What the two EDAC checks share.
 
-use super::{log_lines, remedy, Context, Hit};
+use super::{log_lines, remedy, Context, Hit, Outcome};
 use crate::facts::LogEvent;
 use crate::model::LogMeaning;
 
@@ -9,7 +9,29 @@ pub fn total(events: &[&LogEvent]) -> u64 {
     events.iter().map(|e| e.count.unwrap_or(1)).sum()
 }
 
-pub fn hit(context: &Context, meaning: LogMeaning, kind: &str, consequence: &str) -> Vec<Hit> {
+/// `memory-errors-corrected`.
+pub fn corrected(context: &Context) -> Outcome {
+    hit(
+        context,
+        LogMeaning::MemoryErrorCorrected,
+        "corrected",
+        "ECC repaired them; a DIMM that keeps producing them is likely to fail.",
+    )
+    .into()
+}
+
+/// `memory-errors-uncorrected`.
+pub fn uncorrected(context: &Context) -> Outcome {
+    hit(
+        context,
+        LogMeaning::MemoryErrorUncorrected,
+        "uncorrected",
+        "Data was lost; under Xen such an error crashes a guest, dom0 or the whole host.",
+    )
+    .into()
+}
+
+fn hit(context: &Context, meaning: LogMeaning, kind: &str, consequence: &str) -> Vec<Hit> {
     let events = log_lines::events(context.facts, &[meaning]);
     let (Some(first), Some(last)) = (events.first(), events.last()) else {
         return Vec::new();

@@ -1,4 +1,4 @@
-use super::{memory_errors, Check, Context, Doc, Hit};
+use super::{memory_errors, Check, Doc};
 use crate::model::{CheckId, Severity, SourceName};
 
 pub static CHECK: Check = Check {
@@ -17,14 +17,5 @@ pub static CHECK: Check = Check {
     },
     settings: &[],
     reads: &[&[SourceName::KernelLog]],
-    run: |context| hits(context).into(),
+    run: memory_errors::uncorrected,
 };
-
-fn hits(context: &Context) -> Vec<Hit> {
-    memory_errors::hit(
-        context,
-        crate::model::LogMeaning::MemoryErrorUncorrected,
-        "uncorrected",
-        "Data was lost; under Xen such an error crashes a guest, dom0 or the whole host.",
-    )
-}

@@ -24,6 +24,7 @@ mod memory_errors;
 mod memory_errors_corrected;
 mod memory_errors_uncorrected;
 mod msr_inconsistent_across_cpus;
+mod network;
 mod network_link_down;
 mod nmi;
 mod nmi_errors_logged;

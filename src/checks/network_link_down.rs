@@ -1,6 +1,6 @@
-use super::{sources, Check, Context, Doc, Hit, Outcome};
+use super::{network, Check, Context, Doc, Hit, Outcome};
 use crate::facts::NetInterface;
-use crate::model::{CheckId, Platform, Severity, SourceName};
+use crate::model::{CheckId, Severity, SourceName};
 
 pub static CHECK: Check = Check {
     id: CheckId::NetworkLinkDown,
@@ -24,16 +24,10 @@ pub static CHECK: Check = Check {
 };
 
 fn run(context: &Context) -> Outcome {
-    let facts = context.facts;
-    if context.assessment.platform.kind == Platform::VirtualMachine {
-        return Outcome::DoesNotApply {
-            reason: "a virtual machine's network is virtual",
-        };
-    }
-    if !sources::read(facts, SourceName::Net) {
-        return Outcome::Clear;
-    }
-    let physical: Vec<&NetInterface> = facts.network.iter().filter(|n| !n.virtual_device).collect();
+    let physical = match network::physical_interfaces(context) {
+        Ok(physical) => physical,
+        Err(answer) => return answer,
+    };
     let known_down = physical.iter().any(|n| n.carrier == Some(false));
     if physical.is_empty() || physical.iter().any(|n| n.has_link()) || !known_down {
         return Outcome::Clear;

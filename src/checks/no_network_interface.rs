@@ -1,5 +1,5 @@
-use super::{sources, Check, Context, Doc, Hit, Outcome};
-use crate::model::{CheckId, Platform, Severity, SourceName};
+use super::{network, Check, Context, Doc, Hit, Outcome};
+use crate::model::{CheckId, Severity, SourceName};
 
 pub static CHECK: Check = Check {
     id: CheckId::NoNetworkInterface,
@@ -25,14 +25,10 @@ pub static CHECK: Check = Check {
 
 fn run(context: &Context) -> Outcome {
     let facts = context.facts;
-    if context.assessment.platform.kind == Platform::VirtualMachine {
-        return Outcome::DoesNotApply {
-            reason: "a virtual machine's network is virtual",
-        };
-    }
-    // Without the interface list, an empty one would read as "none".
-    if !sources::read(facts, SourceName::Net) || facts.network.iter().any(|n| !n.virtual_device) {
-        return Outcome::Clear;
+    match network::physical_interfaces(context) {
+        Ok(physical) if physical.is_empty() => {}
+        Ok(_) => return Outcome::Clear,
+        Err(answer) => return answer,
     }
     let mut evidence: Vec<String> = facts
         .network

@@ -90,26 +90,19 @@ fn note_import(evidence: &mut Evidence, path: &Path) {
         .push(path.display().to_string());
 }
 
-/// Every source a live scan reads. An import names only the sources it was
-/// given; `declare_missing_sources` states the others absent, so a report
-/// from foreign files says exactly what evidence it lacks.
-pub const SOURCES: &[SourceName] = &[
-    SourceName::Cpuid,
-    SourceName::Msr,
-    SourceName::Smbios,
-    SourceName::Acpi,
-    SourceName::Procfs,
-    SourceName::Sysfs,
-    SourceName::Block,
-    SourceName::Net,
-    SourceName::KernelLog,
-    SourceName::Xen,
-    SourceName::BootConfig,
-];
-
+/// An import names only the sources it was given; this states the other
+/// readings a live scan takes absent, so a report from foreign files says
+/// exactly what evidence it lacks. Xen's sysfs, the system overview and the
+/// redaction record describe a running machine or a bundle, not files one
+/// could import, so they stay unnamed.
 pub fn declare_missing_sources(evidence: &mut Evidence) {
-    for &name in SOURCES {
-        if evidence.source(name).is_none() {
+    let not_importable = [
+        SourceName::XenSysfs,
+        SourceName::System,
+        SourceName::Redaction,
+    ];
+    for name in SourceName::ALL {
+        if !not_importable.contains(&name) && evidence.source(name).is_none() {
             evidence.record(name, SourceStatus::Absent, "not given to this import");
         }
     }

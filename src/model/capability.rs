@@ -91,6 +91,16 @@ impl OsState {
 }
 
 impl Capability {
+    /// The state and its three axes, in the order reports print them.
+    pub fn columns(&self) -> [&'static str; 4] {
+        [
+            self.state.as_str(),
+            self.silicon.as_str(),
+            self.firmware.as_str(),
+            self.os.as_str(),
+        ]
+    }
+
     /// Derives the state from the three judgements. Every path that ends in
     /// a pass needs positive evidence; the rest is `unknown`.
     pub fn judge(

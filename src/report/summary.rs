@@ -57,6 +57,20 @@ pub struct MemorySummary {
     pub os_total_mib: Option<u64>,
 }
 
+impl MemorySummary {
+    /// "32768 MiB installed; 32000 MiB seen by the OS", or empty.
+    pub fn overview(&self) -> String {
+        [
+            self.installed_mib.map(|n| format!("{n} MiB installed")),
+            self.os_total_mib.map(|n| format!("{n} MiB seen by the OS")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("; ")
+    }
+}
+
 impl Environment {
     /// The hypervisor's name, or a phrase saying it could not be named.
     pub fn hypervisor_name(&self) -> &str {

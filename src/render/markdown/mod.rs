@@ -174,18 +174,7 @@ fn identity(out: &mut String, report: &Report) {
         )
     };
     row(out, "Topology", topology);
-    let memory = &report.memory;
-    let memory = [
-        memory.installed_mib.map(|n| format!("{n} MiB installed")),
-        memory
-            .os_total_mib
-            .map(|n| format!("{n} MiB seen by the OS")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join("; ");
-    row(out, "Memory", memory);
+    row(out, "Memory", report.memory.overview());
     let system = report.system.overview(escape).unwrap_or_else(|| {
         let reason = report.system.reason.as_deref().unwrap_or("not read");
         format!("not read ({})", escape(reason))
@@ -214,15 +203,9 @@ fn capabilities(out: &mut String, report: &Report) {
     );
     for name in CapabilityName::ALL {
         let cap = report.capabilities.get(name);
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} |",
-            name.label(),
-            cap.state.as_str(),
-            cap.silicon.as_str(),
-            cap.firmware.as_str(),
-            cap.os.as_str()
-        );
+        let [state, silicon, firmware, os] = cap.columns();
+        let label = name.label();
+        let _ = writeln!(out, "| {label} | {state} | {silicon} | {firmware} | {os} |");
     }
     let _ = writeln!(out);
 }

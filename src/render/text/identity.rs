@@ -70,21 +70,7 @@ pub(super) fn identity(out: &mut String, report: &Report, style: &Style) {
 
 /// What memory the machine has, and what the running system said of itself.
 fn memory_and_system(out: &mut String, report: &Report) {
-    let memory = [
-        report
-            .memory
-            .installed_mib
-            .map(|n| format!("{n} MiB installed")),
-        report
-            .memory
-            .os_total_mib
-            .map(|n| format!("{n} MiB seen by the OS")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join("; ");
-    row(out, "Memory", &or_unknown(memory));
+    row(out, "Memory", &or_unknown(report.memory.overview()));
     let system = report
         .system
         .overview(|s| for_terminal(s).into_owned())

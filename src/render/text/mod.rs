@@ -111,15 +111,11 @@ fn capabilities(out: &mut String, report: &Report, style: &Style) {
             CapState::Unsupported => Mark::Bad,
             CapState::Unknown => Mark::Unknown,
         };
+        let [state, silicon, firmware, os] = cap.columns();
+        let (mark, label) = (style.mark(mark), name.label());
         let _ = writeln!(
             out,
-            "{} {:<26}{:<22}{:<9}{:<10}{}",
-            style.mark(mark),
-            name.label(),
-            cap.state.as_str(),
-            cap.silicon.as_str(),
-            cap.firmware.as_str(),
-            cap.os.as_str()
+            "{mark} {label:<26}{state:<22}{silicon:<9}{firmware:<10}{os}"
         );
     }
     let _ = writeln!(out);
