@@ -36,7 +36,7 @@ mod outcome;
 pub mod remedy;
 mod running_in_vm;
 mod smt_disabled;
-mod sources;
+pub mod sources;
 mod unrestricted_guest_unsupported;
 mod xen_boot_option_unknown;
 mod xen_cmdline;

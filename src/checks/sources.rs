@@ -45,13 +45,25 @@ pub fn unread(facts: &Facts, groups: &[&[SourceName]]) -> Option<String> {
     if missing.is_empty() {
         return None;
     }
-    let words: Vec<&str> = missing.iter().map(|name| name.reading()).collect();
-    let list = match words.split_last() {
-        Some((last, [])) => (*last).to_string(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => String::new(),
+    Some(format!("no {} was read", describe(&[&missing])))
+}
+
+/// The groups in words, for `xenready explain`: "CPUID, SMBIOS table or
+/// /proc file; and MSR". Empty groups say the check needs nothing read.
+pub fn describe(groups: &[&[SourceName]]) -> String {
+    let group = |names: &[SourceName]| {
+        let words: Vec<&str> = names.iter().map(|name| name.reading()).collect();
+        match words.split_last() {
+            Some((last, [])) => (*last).to_string(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        }
     };
-    Some(format!("no {list} was read"))
+    let groups: Vec<String> = groups.iter().map(|g| group(g)).collect();
+    if groups.is_empty() {
+        return "nothing beyond what the run always has".into();
+    }
+    groups.join("; and ")
 }
 
 #[cfg(test)]

@@ -3,14 +3,14 @@
 
 use super::args::{CompareArgs, CompareSort};
 use super::{emit, target, Outcome, UsageError};
-use std::io::Read;
 use std::path::Path;
+use xenready::bounded::{Over, ReadError};
 use xenready::compare::{self, Entry, SortKey};
 use xenready::knowledge::{Knowledge, Target};
 
 /// Evidence bundles of large machines run to a few MiB; anything far
 /// bigger is not one.
-const MAX_INPUT_BYTES: u64 = 64 << 20;
+const MAX_INPUT_BYTES: usize = 64 << 20;
 
 pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
     let target = target(&args.target)?;
@@ -82,17 +82,17 @@ fn file(
     knowledge: &Knowledge,
     target: &Target,
 ) -> Result<Entry, String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut bytes = Vec::new();
-    file.take(MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(format!(
-            "larger than {} MiB: not a report or an evidence bundle",
-            MAX_INPUT_BYTES >> 20
-        ));
-    }
+    // Through the bounded reader: a FIFO or device in a directory of
+    // reports is refused at once instead of blocking the whole comparison.
+    let bytes = xenready::bounded::read(path, MAX_INPUT_BYTES, Over::Refuse)
+        .map_err(|e| match e {
+            ReadError::TooLarge { .. } => format!(
+                "larger than {} MiB: not a report or an evidence bundle",
+                MAX_INPUT_BYTES >> 20
+            ),
+            other => other.to_string(),
+        })?
+        .bytes;
     let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text: not JSON".to_string())?;
     let label = path.display().to_string();
     compare::load(&label, &text, index, knowledge, target).map_err(|e| e.to_string())

@@ -36,11 +36,16 @@ pub fn list(format: ListFormat) -> String {
     let mut out = String::new();
     match format {
         ListFormat::Text => {
+            let width = checks::ALL
+                .iter()
+                .map(|c| c.id.as_str().len())
+                .max()
+                .unwrap_or(0);
             for check in checks::ALL {
                 let _ = writeln!(
                     out,
-                    "{:<34} {:<11} {}",
-                    check.id,
+                    "{:<width$} {:<11} {}",
+                    check.id.as_str(),
                     check.severity.as_str(),
                     check.title
                 );
@@ -95,6 +100,7 @@ pub fn list(format: ListFormat) -> String {
                         "evidence": c.doc.evidence,
                         "fix": c.doc.fix,
                         "firmware_settings": c.settings,
+                        "reads": c.reads,
                     })
                 })
                 .collect();
@@ -104,12 +110,16 @@ pub fn list(format: ListFormat) -> String {
     out
 }
 
-fn sections(check: &Check) -> [(&'static str, String); 4] {
+fn sections(check: &Check) -> [(&'static str, String); 5] {
     let squash = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
     [
         ("What it does", squash(check.doc.what)),
         ("Why it matters for Xen", squash(check.doc.why)),
         ("Evidence it reads", squash(check.doc.evidence)),
+        (
+            "Judged only when read (otherwise unknown)",
+            checks::sources::describe(check.reads),
+        ),
         ("How to fix it", squash(check.doc.fix)),
     ]
 }
@@ -129,6 +139,40 @@ mod tests {
         assert!(
             committed == list(ListFormat::Markdown),
             "docs/checks.md is stale: run `cargo run -- checks --format markdown > docs/checks.md`"
+        );
+    }
+
+    #[test]
+    fn explain_names_the_sources_without_which_a_check_is_unknown() {
+        let text = explain("nmi-errors-logged").expect("known check");
+        assert!(
+            text.contains(
+                "Judged only when read (otherwise unknown)\n    kernel log or `xl` output"
+            ),
+            "{text}"
+        );
+        let text = explain("hvm-disabled-in-firmware").expect("known check");
+        assert!(
+            text.contains("; and MSR, /proc file or kernel log"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_checks_list_aligns_even_the_longest_id() {
+        let listing = list(ListFormat::Text);
+        let starts: std::collections::BTreeSet<usize> = listing
+            .lines()
+            .filter_map(|line| {
+                let id = line.split(' ').next()?;
+                Some(id.len() + line[id.len()..].len() - line[id.len()..].trim_start().len())
+            })
+            .collect();
+        // One start column for every row; the 37-character id used to push its row out.
+        assert_eq!(
+            starts.len(),
+            1,
+            "severity columns start at {starts:?}\n{listing}"
         );
     }
 

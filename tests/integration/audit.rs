@@ -163,3 +163,27 @@ fn compare_ranks_a_directory_and_skips_what_is_not_a_report() {
         .code(2)
         .stderr(predicate::str::contains("notes.txt"));
 }
+
+#[test]
+fn compare_refuses_a_fifo_in_the_directory_instead_of_hanging() {
+    let dir = scratch("fleet-fifo");
+    xenready()
+        .args(["analyze", "--format", "json", "-o"])
+        .arg(dir.join("pe750.json"))
+        .args([
+            "--dmidecode-text",
+            &dmidecode("parse-dmidecode/dmidecode_example4.txt"),
+        ])
+        .assert()
+        .success();
+    // Nobody ever writes to it: a blocking open would wait forever.
+    nix::unistd::mkfifo(&dir.join("stuck.json"), nix::sys::stat::Mode::S_IRWXU).expect("mkfifo");
+    xenready()
+        .args(["compare", "--format", "csv"])
+        .arg(&dir)
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("pe750.json"))
+        .stderr(predicate::str::contains("skipping").and(predicate::str::contains("stuck.json")));
+}
