@@ -33,7 +33,10 @@ fn haswell_ep_with_vmx_hidden() -> std::path::PathBuf {
             }
         }
     }
-    let path = scratch("vmx-hidden").join("HaswellEP-vmx-hidden.txt");
+    // Tests run in parallel and `scratch` empties its directory: one each.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = scratch(&format!("vmx-hidden-{n}")).join("HaswellEP-vmx-hidden.txt");
     std::fs::write(&path, out).unwrap();
     path
 }
