@@ -181,7 +181,7 @@ cp "$repo/LICENSE-MIT" "$repo/LICENSE-APACHE" "$licenses/"
 cp /usr/share/common-licenses/GPL-2 /usr/share/common-licenses/GPL-3 "$licenses/"
 sh "$here/sources.sh" "$work/SOURCES.txt" "$licenses/debian" \
     "kernel=/boot/vmlinuz-$kver" \
-    "kernel modules (in the initramfs)=/lib/modules/$kver/modules.dep" \
+    "kernel modules (in the initramfs)=/lib/modules/$kver/modules.order" \
     "busybox (in the initramfs)=/bin/busybox" \
     "syslinux boot sector and ldlinux.sys (written by the syslinux installer)=$(command -v syslinux)" \
     "syslinux MBR=/usr/lib/syslinux/mbr/mbr.bin" \
