@@ -10,6 +10,7 @@ pub mod generations;
 mod hypervisors;
 mod log_signatures;
 pub mod pattern;
+mod target_facts;
 mod targets;
 mod xen_boot_options;
 
@@ -23,6 +24,7 @@ pub use generations::{
 };
 pub use hypervisors::{HypervisorKnowledge, SmbiosVmPattern};
 pub use log_signatures::{LogSignature, LogSignatures, SignaturePattern};
+pub use target_facts::{NmiDefault, Sourced, XenFacts};
 pub use targets::{Target, TargetGrades};
 pub use xen_boot_options::{option_key as xen_option_key, HistoricalOption, XenBootOptions};
 
@@ -185,7 +187,7 @@ mod tests {
     }
 
     #[test]
-    fn all_five_targets_in_order_with_their_grades() {
+    fn all_six_targets_in_order_with_their_grades() {
         use crate::model::Severity;
         let knowledge = Knowledge::load().expect("probes/ must be valid");
         let ids: Vec<&str> = knowledge.targets.iter().map(|t| t.id.as_str()).collect();
@@ -195,6 +197,7 @@ mod tests {
                 "xen",
                 "xenserver-6.5",
                 "xenserver-8",
+                "citrix-hypervisor-8.2",
                 "xcp-ng-8.2",
                 "xcp-ng-8.3"
             ]
@@ -217,6 +220,24 @@ mod tests {
         assert_eq!(
             grade("xcp-ng-8.3", "hvm-unsupported"),
             Some(Severity::Blocker)
+        );
+        // The facts decide: XenServer 8 and XCP-ng 8.3 run no guest without
+        // EPT/NPT and no Xen without NX; Citrix Hypervisor 8.2 still can.
+        for id in ["xenserver-8", "xcp-ng-8.3"] {
+            assert_eq!(
+                grade(id, "hap-unsupported"),
+                Some(Severity::Blocker),
+                "{id}"
+            );
+            assert_eq!(grade(id, "nx-unavailable"), Some(Severity::Blocker), "{id}");
+        }
+        assert_eq!(
+            grade("citrix-hypervisor-8.2", "hap-unsupported"),
+            Some(Severity::Limitation)
+        );
+        assert_eq!(
+            grade("citrix-hypervisor-8.2", "nx-unavailable"),
+            Some(Severity::Info)
         );
         let xcp83 = knowledge.target("xcp-ng-8.3").expect("xcp-ng-8.3");
         assert_eq!(xcp83.min_disk_gb, Some(46));

@@ -14,4 +14,5 @@ mod kernel_log;
 mod outcomes;
 mod qemu_bundles;
 mod smbios_tables;
+mod targets;
 mod vendor_advice;
