@@ -4,13 +4,13 @@
 use super::xen_cmdline::{self, Cmdline, Place};
 use super::{remedy, Context};
 use crate::facts::Facts;
-use crate::knowledge::XenBootOptions;
+use crate::knowledge::{NmiDefault, XenBootOptions};
 
 /// What Xen does on an NMI parity or I/O error. Xen looks only at the
 /// first letter of the value (`xen/arch/x86/traps.c`: `opt_nmi[0]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Policy {
-    /// No `nmi=`: `fatal` on a debug build, `dom0` on a release build.
+    /// No `nmi=`: the build decides (probes/targets.toml `nmi_default`).
     BuildDefault,
     Fatal,
     Dom0,
@@ -30,6 +30,65 @@ impl Policy {
     pub fn survives_nmis(self) -> bool {
         matches!(self, Policy::Dom0 | Policy::Ignore)
     }
+}
+
+/// What `nmi=fatal` does, as Xen's `panic()` does it.
+pub const FATAL_MEANS: &str = "nmi=fatal panics the host: Xen reboots it after 5 seconds, or \
+     kexecs the crash kernel when `crashkernel=` is set (XenServer's installer sets it), and \
+     hangs only with `noreboot`";
+
+/// The order in which to treat NMIs, and the risks of silencing them.
+pub const TRIAGE: &str = "Triage in this order: (1) keep the default while diagnosing and read \
+     the system event log, which names the part; (2) `nmi=dom0` if the host must stay up: the \
+     reason still reaches dom0's log; (3) `nmi=ignore` only once the source is known to be \
+     benign (a BMC NMI button, a known firmware bug): it runs guests on possibly corrupted \
+     data, makes I/O-check and unknown NMIs vanish from the logs, and a stuck SERR source can \
+     then storm the host with NMIs. `xl debug-keys n; xl dmesg` counts the NMIs each CPU took";
+
+/// What this target's Xen does with an NMI when its line has no `nmi=`.
+pub fn target_default(context: &Context) -> String {
+    let facts = &context.target.xen;
+    let consequence = match facts.nmi_default.value {
+        NmiDefault::Fatal => format!(": {FATAL_MEANS}"),
+        NmiDefault::ByBuild => String::new(),
+    };
+    format!(
+        "{}'s Xen ({}) defaults to {}{consequence}",
+        context.target.name,
+        facts.xen_version.value,
+        facts.nmi_default.value.describe()
+    )
+}
+
+/// What the line's `nmi=` state means on this target, in one clause.
+pub fn policy_means(cmdline: &Cmdline, context: &Context) -> String {
+    let options = &context.knowledge.xen_boot_options;
+    match (Policy::of(cmdline), misspelled_nmi(cmdline, options)) {
+        (_, Some(typo)) => format!(
+            "`{typo}` never took effect: Xen ignores an option it does not know (before Xen \
+             4.10 without a word), so {}; whatever stopped earlier panics was something else \
+             (hyper-threading switched off, or the errors stopped)",
+            target_default(context)
+        ),
+        (Policy::Fatal, None) => format!(
+            "the line sets nmi=fatal itself (Xen reads only the first letter of the value), \
+             whatever the build default; {FATAL_MEANS}"
+        ),
+        (Policy::BuildDefault, None) => format!("no nmi= is set, and {}", target_default(context)),
+        (Policy::Dom0 | Policy::Ignore, None) => String::new(),
+    }
+}
+
+/// A value whose first letter makes Xen read a policy the word did not
+/// mean: `nmi=disable` is `dom0`, `nmi=off` is `fatal`.
+pub fn surprising_value(cmdline: &Cmdline) -> Option<(String, &'static str)> {
+    let value = cmdline.option("nmi")?;
+    let read = match value.chars().next() {
+        Some('d') => "dom0",
+        Some('i') => "ignore",
+        _ => "fatal",
+    };
+    (value != read).then(|| (value.to_string(), read))
 }
 
 /// An option on the line that was meant to be `nmi=` (`nim=ignore`).
@@ -89,9 +148,9 @@ pub fn xen_line_remedies(facts: &Facts, options: &XenBootOptions) -> Vec<String>
         }
         let (text, value) = fixed_line(&cmdline, options);
         let alternative = if value == "dom0" {
-            " (or `nmi=ignore` once the hardware is ruled out)"
+            " (and `nmi=ignore` only once the source is known to be benign)"
         } else {
-            " (or `nmi=dom0`, which still reports the NMI to dom0)"
+            " (or `nmi=dom0`, which keeps the host up and still reports the NMI to dom0)"
         };
         match cmdline.place {
             Place::Running(_) => remedies.push(format!(

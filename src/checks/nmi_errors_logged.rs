@@ -13,18 +13,24 @@ pub static CHECK: Check = Check {
                `NMI: IOCK error`, their 2.6-era wordings, HPE hpwdt's `An NMI occurred`, and \
                Xen's `NMI - PCI system error (SERR)` / `NMI - I/O ERROR` / `NMI - MEMORY ERROR`. \
                It reports them by kind, with reason codes, CPUs, first and last time.",
-        why: "Xen decides what an NMI parity or I/O error does with its `nmi=` option. A debug \
-              build of Xen defaults to `nmi=fatal`: it prints the error and hangs the whole \
-              host, every guest with it. A release build defaults to `nmi=dom0` and forwards \
-              the error to dom0. A machine that raises such NMIs under Linux raises them under \
-              Xen too, so the option has to be chosen before the host carries guests.",
+        why: "Xen decides what an NMI parity or I/O error does with its `nmi=` option. \
+              Without it the build decides: XenServer and XCP-ng default to `nmi=fatal` in \
+              every build (their patch queue's xen-tweak-cmdline-defaults.patch), upstream Xen \
+              to `fatal` in debug builds and `dom0` in release builds. `fatal` panics the host, \
+              every guest with it: Xen reboots after 5 seconds, or kexecs the crash kernel \
+              when `crashkernel=` is set, and hangs only with `noreboot`. A machine that \
+              raises such NMIs under Linux raises them under Xen too. Xen prints the SERR line \
+              in every mode, `NMI - I/O ERROR` and `Uhhuh` only in fatal mode just before the \
+              panic; after `nmi=ignore` they vanish from the logs, and `xl debug-keys n` \
+              counts them instead.",
         evidence: "The kernel log (/dev/kmsg, syslog(2), /var/log/kern.log or an imported \
                    dmesg), Xen's console (`xl dmesg`), and the bootloader files for the \
                    remedy.",
-        fix: "Put `nmi=dom0` on Xen's line in the bootloader configuration (or `nmi=ignore` \
-              once the hardware is ruled out), and look for the source: a memory test, the \
-              PCI cards, the system event log (`ipmitool sel elist`, or the management \
-              controller's own log, which the finding names for this machine's vendor).",
+        fix: "Keep the default while diagnosing and look for the source: the system event \
+              log first, then a memory test and the PCI cards; put `nmi=dom0` on Xen's line if \
+              the host must stay up, and `nmi=ignore` only once the source is known to be \
+              benign. The system event log is `ipmitool sel elist` or the management \
+              controller's own log, which the finding names for this machine's vendor.",
     },
     settings: &[],
     reads: &[sources::LOGS],
@@ -87,7 +93,7 @@ fn hits(context: &Context) -> Vec<Hit> {
             "When Xen is installed, put `nmi=dom0` on its line in the bootloader configuration \
              (the `append /boot/xen.gz ...` line of extlinux.conf, the `multiboot2 /boot/xen.gz \
              ...` line of grub.cfg, or GRUB_CMDLINE_XEN_DEFAULT in /etc/default/grub); \
-             `nmi=ignore` once the hardware is ruled out."
+             `nmi=ignore` only once the source is known to be benign."
                 .into(),
         );
     }
@@ -102,19 +108,22 @@ fn hits(context: &Context) -> Vec<Hit> {
 /// What Xen would do with such an NMI given the line found here.
 fn policy_sentence(context: &Context) -> String {
     let lines = xen_cmdline::next_boot(context.facts);
-    let policies: Vec<Policy> = lines.iter().map(Policy::of).collect();
     if lines.is_empty() {
-        " No Xen boot line was found: a debug build of Xen (default nmi=fatal) would hang the \
-         whole host on such an NMI; a release build forwards it to dom0 (nmi=dom0)."
-            .to_string()
-    } else if policies.iter().all(|p| p.survives_nmis()) {
-        format!(
+        return format!(
+            " No Xen boot line was found: {}.",
+            nmi::target_default(context)
+        );
+    }
+    if lines.iter().map(Policy::of).all(Policy::survives_nmis) {
+        return format!(
             " Xen's line ({}) already sets nmi=dom0 or nmi=ignore: Xen keeps running.",
             lines.first().map(|l| l.describe()).unwrap_or_default()
-        )
-    } else {
-        " Xen's line sets no usable nmi= option: a debug build (default nmi=fatal) hangs the \
-         whole host on such an NMI; a release build forwards it to dom0 (nmi=dom0)."
-            .to_string()
+        );
     }
+    let what: Vec<String> = lines
+        .iter()
+        .filter(|l| !Policy::of(l).survives_nmis())
+        .map(|l| format!("{}: {}", l.describe(), nmi::policy_means(l, context)))
+        .collect();
+    format!(" {}.", what.join("; "))
 }

@@ -12,14 +12,17 @@ pub static CHECK: Check = Check {
                for Xen stopping the host on one (`FATAL TRAP: vector = 2 (nmi)` up to Xen \
                4.13, `FATAL TRAP: vec 2, NMI[0000]` from 4.14).",
         why: "A machine that went down on an NMI goes down again, and under Xen it takes every \
-              guest with it. With `nmi=fatal` (the default of debug builds) Xen hangs the host \
-              on the first parity or I/O-check NMI.",
+              guest with it. With `nmi=fatal` (the default of every XenServer and XCP-ng build, \
+              and of upstream debug builds) Xen panics on the first parity or I/O-check NMI: \
+              it reboots after 5 seconds, or kexecs the crash kernel when `crashkernel=` is \
+              set, and hangs only with `noreboot`. `xl dmesg` is gone after that reboot; the \
+              crash kernel's /var/crash/*/xen.log keeps the panic.",
         evidence: "The kernel log and Xen's console (`xl dmesg`), and the bootloader files \
                    for the remedy.",
-        fix: "Set `nmi=dom0` on Xen's line (or `nmi=ignore` once the hardware is ruled out); \
-              under Linux check the sysctls kernel.panic_on_unrecovered_nmi, \
-              kernel.unknown_nmi_panic and kernel.panic_on_io_nmi; find the failing part in \
-              the system event log, with a memory test, by checking the PCI cards.",
+        fix: "Find the failing part first (system event log, memory test, PCI cards); set \
+              `nmi=dom0` on Xen's line if the host must stay up meanwhile, `nmi=ignore` only \
+              once the source is known to be benign; under Linux check the sysctls kernel.panic_on_unrecovered_nmi, \
+              kernel.unknown_nmi_panic and kernel.panic_on_io_nmi.",
     },
     settings: &[],
     reads: &[sources::LOGS],
@@ -42,7 +45,8 @@ fn hits(context: &Context) -> Vec<Hit> {
     }
     if xen > 0 {
         parts.push(format!(
-            "Xen stopped the host on an NMI {xen} time(s) (nmi=fatal)"
+            "Xen panicked on an NMI {xen} time(s) (nmi=fatal: a reboot, or the crash kernel \
+             when `crashkernel=` is set)"
         ));
     }
     let detail = format!(
@@ -61,6 +65,7 @@ fn hits(context: &Context) -> Vec<Hit> {
         ));
     }
     remedy.extend(nmi::hardware_remedies(context));
+    remedy.push(nmi::TRIAGE.to_string() + ".");
     vec![Hit {
         detail,
         evidence: log_lines::quote(&events),

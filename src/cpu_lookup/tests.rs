@@ -154,6 +154,7 @@ fn the_answer_holds_every_target() {
             "xen",
             "xenserver-6.5",
             "xenserver-8",
+            "citrix-hypervisor-8.2",
             "xcp-ng-8.2",
             "xcp-ng-8.3"
         ]

@@ -125,7 +125,7 @@ fn usage_errors_exit_two_with_one_line() {
         .code(2)
         .stderr(
             predicate::str::contains("'nonsense'").and(predicate::str::contains(
-                "possible values: xen, xenserver-6.5, xenserver-8, xcp-ng-8.2, xcp-ng-8.3",
+                "possible values: xen, xenserver-6.5, xenserver-8, citrix-hypervisor-8.2, xcp-ng-8.2, xcp-ng-8.3",
             )),
         );
     xenready()

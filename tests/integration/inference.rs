@@ -100,6 +100,7 @@ fn woodcrest_is_limited_upstream_and_not_suitable_for_xcp_ng_8_3() {
             "xen",
             "xenserver-6.5",
             "xenserver-8",
+            "citrix-hypervisor-8.2",
             "xcp-ng-8.2",
             "xcp-ng-8.3"
         ]

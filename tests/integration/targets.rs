@@ -3,6 +3,12 @@
 use crate::common::{fixture, xenready};
 use serde_json::Value;
 
+fn data(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/klog")
+        .join(name)
+}
+
 const WOODCREST: &str = "cpuid/instlatx64/GenuineIntel00006F4_Woodcrest_CPUID.txt";
 
 fn report(target: &str) -> Value {
@@ -42,4 +48,55 @@ fn the_old_xenserver_8_id_still_answers() {
     let report = report("xenserver-8");
     assert_eq!(report["target"], "xenserver-8");
     assert_eq!(report["verdict"], "not-suitable");
+}
+
+/// The seed case: a PowerEdge 2850 (NetBurst, no VT-x), NMIs in the log,
+/// XenServer 6.5's extlinux.conf with the typo `nim=ignore`.
+#[test]
+fn the_seed_case_says_xenservers_default_is_fatal_and_the_typo_never_took_effect() {
+    let output = xenready()
+        .args(["analyze", "--format", "json", "--target", "xenserver-6.5"])
+        .arg("--dmidecode-text")
+        .arg(fixture(
+            "dmidecode-text/linuxhw/server/Dell_PowerEdge_2850_1A0BFC21B7EB.txt",
+        ))
+        .arg("--dmesg")
+        .arg(data("nmi-kern.log"))
+        .arg("--boot-config")
+        .arg(data("xs65-extlinux.conf"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let finding = |id: &str| {
+        report["findings"]
+            .as_array()
+            .and_then(|f| f.iter().find(|f| f["id"] == id))
+            .cloned()
+            .unwrap_or_else(|| panic!("no {id} finding"))
+    };
+    let policy = finding("xen-nmi-policy");
+    let detail = policy["detail"].as_str().unwrap();
+    for words in [
+        "`nim=ignore` never took effect",
+        "Citrix XenServer 6.5's Xen (4.4) defaults to nmi=fatal in every build",
+        "whatever stopped earlier panics was something else",
+        "reboots it after 5 seconds, or kexecs the crash kernel",
+    ] {
+        assert!(detail.contains(words), "{words}: {detail}");
+    }
+    assert!(!detail.contains("release build"), "{detail}");
+    let remedy = policy["remedy"].to_string();
+    assert!(
+        remedy.contains("Triage in this order: (1) keep the default"),
+        "{remedy}"
+    );
+    // Everything found before is still found.
+    for id in [
+        "hvm-unsupported",
+        "nmi-errors-logged",
+        "xen-boot-option-unknown",
+    ] {
+        finding(id);
+    }
 }

@@ -302,7 +302,9 @@ fn iommu_gets_a_note_not_a_pass() {
 }
 
 /// GenuineIntel00006F4_Woodcrest: VT-x without EPT. Upstream Xen is
-/// limited (shadow paging), XCP-ng 8.3 refuses; the matrix has all five.
+/// limited (shadow paging), XCP-ng 8.3 and XenServer 8 run no guest
+/// (no shadow paging, no PV), Citrix Hypervisor 8.2 is limited; the matrix
+/// has all six.
 #[test]
 fn woodcrest_is_limited_upstream_and_not_suitable_for_xcp_ng_8_3() {
     let f = facts(Cpu {
@@ -313,11 +315,18 @@ fn woodcrest_is_limited_upstream_and_not_suitable_for_xcp_ng_8_3() {
     let k = knowledge();
     let report = crate::analyze_facts(&f, k, k.default_target());
     assert_eq!(report.verdict, Verdict::Limited);
-    assert_eq!(report.targets.len(), 5);
-    assert_eq!(
-        report.targets.get("xcp-ng-8.3").map(|t| t.verdict),
-        Some(Verdict::NotSuitable)
-    );
+    assert_eq!(report.targets.len(), 6);
+    for (id, verdict) in [
+        ("xcp-ng-8.3", Verdict::NotSuitable),
+        ("xenserver-8", Verdict::NotSuitable),
+        ("citrix-hypervisor-8.2", Verdict::Limited),
+    ] {
+        assert_eq!(
+            report.targets.get(id).map(|t| t.verdict),
+            Some(verdict),
+            "{id}"
+        );
+    }
     assert_eq!(
         report.targets.get("xen").map(|t| t.verdict),
         Some(Verdict::Limited)
