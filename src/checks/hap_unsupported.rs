@@ -10,9 +10,13 @@ pub static CHECK: Check = Check {
         what: "Checks for Intel EPT (IA32_VMX_PROCBASED_CTLS2, MSR 0x48B, allowed-1 bit 1, with \
                the EPT features Xen needs in MSR 0x48C) or AMD NPT (CPUID 0x8000000A EDX bit 0) \
                on a CPU that has VT-x/AMD-V.",
-        why: "Without HAP, Xen runs HVM guests on shadow page tables: much slower for \
+        why: "Without HAP, an HVM guest needs a Xen built with shadow paging: much slower for \
               memory-intensive guests, and upstream lists shadow paging as \"supported, not \
-              security supported\". XCP-ng 8.3 requires SLAT and refuses to install without it.",
+              security supported\" and builds it no more by default since XSA-495 (July \
+              2026). XenServer 8 and XCP-ng 8.3 are built without it and run no PV guests, so \
+              no guest can start there (a blocker); Citrix Hypervisor 8.2, XCP-ng 8.2 and \
+              XenServer 6.5 still have it (a limitation). On a running host `xl info` lists \
+              `hap` and `shadow` in virt_caps.",
         evidence:
             "MSRs 0x482, 0x48B and 0x48C (root and the msr module needed on a live system, or \
                    the MSR lines of an AIDA64 dump), CPUID 0x8000000A, the `ept`/`npt` flags of \
@@ -40,15 +44,42 @@ fn run(context: &Context) -> Outcome {
         }
         _ => return Outcome::Clear,
     }
-    Outcome::found(Hit {
-        detail: "The CPU has VT-x/AMD-V but no EPT/NPT. Xen falls back to shadow paging for HVM \
-                 guests: slower, and not security supported upstream."
-            .into(),
-        evidence: caps.hap.evidence.clone(),
-        remedy: vec![
-            "No firmware setting adds EPT/NPT. Prefer PV guests on this machine, or a CPU from \
+    let mut remedy = vec![
+        "No firmware setting adds EPT/NPT. Prefer PV guests on this machine, or a CPU from \
              Nehalem (Xeon 5500) / K10 (Opteron 23xx) onwards."
-                .into(),
-        ],
+            .to_string(),
+    ];
+    remedy.extend(super::hvm_unsupported::successors(context));
+    Outcome::found(Hit {
+        detail: format!(
+            "The CPU has VT-x/AMD-V but no EPT/NPT. {}",
+            paging_on_target(context)
+        ),
+        evidence: caps.hap.evidence.clone(),
+        remedy,
     })
+}
+
+/// What a CPU without EPT/NPT means on the target's Xen build.
+fn paging_on_target(context: &Context) -> String {
+    let target = context.target;
+    let facts = &target.xen;
+    match (facts.shadow_paging.value, facts.pv_guests.value) {
+        (true, _) => format!(
+            "{}, Xen {}, is built with shadow paging, so HVM guests run on it: slower, \
+             and not security supported upstream.",
+            target.name, facts.xen_version.value
+        ),
+        (false, true) => format!(
+            "{}, Xen {}, is built without shadow paging (upstream's default since XSA-495), \
+             so no HVM guest can start; PV guests still run. A Xen built with \
+             CONFIG_SHADOW_PAGING=y runs HVM guests, not security supported.",
+            target.name, facts.xen_version.value
+        ),
+        (false, false) => format!(
+            "{}, Xen {}, is built without shadow paging and runs no PV guests, so no guest \
+             can start on this CPU.",
+            target.name, facts.xen_version.value
+        ),
+    }
 }

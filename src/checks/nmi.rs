@@ -53,7 +53,7 @@ pub fn target_default(context: &Context) -> String {
         NmiDefault::ByBuild => String::new(),
     };
     format!(
-        "{}'s Xen ({}) defaults to {}{consequence}",
+        "{}, Xen {}, defaults to {}{consequence}",
         context.target.name,
         facts.xen_version.value,
         facts.nmi_default.value.describe()

@@ -41,6 +41,24 @@ fn woodcrest_is_not_suitable_for_xenserver_8_and_xcp_ng_8_3_but_limited_on_8_2()
     }
 }
 
+/// What a missing EPT means is told per target's build.
+#[test]
+fn hap_unsupported_says_what_each_build_does_without_ept() {
+    let finding = |target: &str| {
+        let report = report(target);
+        report["findings"]
+            .as_array()
+            .and_then(|f| f.iter().find(|f| f["id"] == "hap-unsupported"))
+            .map(|f| f["detail"].as_str().unwrap_or_default().to_string())
+            .unwrap_or_else(|| panic!("no hap-unsupported for {target}"))
+    };
+    assert!(finding("xenserver-8").contains("runs no PV guests, so no guest can start"));
+    assert!(finding("citrix-hypervisor-8.2").contains("is built with shadow paging"));
+    assert!(
+        finding("xen").contains("built without shadow paging (upstream's default since XSA-495)")
+    );
+}
+
 /// `xenserver-8` used to name XenServer 8 and Citrix Hypervisor 8.2 at
 /// once; the id still answers, now for XenServer 8 alone.
 #[test]
@@ -79,7 +97,7 @@ fn the_seed_case_says_xenservers_default_is_fatal_and_the_typo_never_took_effect
     let detail = policy["detail"].as_str().unwrap();
     for words in [
         "`nim=ignore` never took effect",
-        "Citrix XenServer 6.5's Xen (4.4) defaults to nmi=fatal in every build",
+        "Citrix XenServer 6.5, Xen 4.4, defaults to nmi=fatal in every build",
         "whatever stopped earlier panics was something else",
         "reboots it after 5 seconds, or kexecs the crash kernel",
     ] {
@@ -91,6 +109,14 @@ fn the_seed_case_says_xenservers_default_is_fatal_and_the_typo_never_took_effect
         remedy.contains("Triage in this order: (1) keep the default"),
         "{remedy}"
     );
+    // No VT-x on a PE2850: the installer's warning means "not present", and
+    // 6.5 is end-of-life with successors that need VT-x, EPT/NPT and NX.
+    let hvm = finding("hvm-unsupported")["remedy"].to_string();
+    assert!(
+        hvm.contains("means, on this CPU, that it is not present"),
+        "{hvm}"
+    );
+    assert!(hvm.contains("need VT-x/AMD-V, EPT/NPT and NX"), "{hvm}");
     // Everything found before is still found.
     for id in [
         "hvm-unsupported",

@@ -237,6 +237,14 @@ fn target_matrix(out: &mut String, report: &Report, style: &Style) {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "{}", style.bold("Which Xen can this machine run?"));
+    // The id column fits the longest id (`citrix-hypervisor-8.2`) and a gap.
+    let id_width = report
+        .targets
+        .iter()
+        .map(|(id, _)| id.chars().count() + 2)
+        .max()
+        .unwrap_or(0)
+        .max(14);
     for (id, target) in report.targets.iter() {
         let (mark, color, _) = verdict_words(target.verdict);
         let chosen = if id == report.target { "*" } else { " " };
@@ -248,7 +256,7 @@ fn target_matrix(out: &mut String, report: &Report, style: &Style) {
         let verdict = format!("{:<13}", target.verdict.as_str());
         let _ = writeln!(
             out,
-            "{} {chosen} {:<14}{:<37}{} {:>3}/100{blockers}",
+            "{} {chosen} {:<id_width$}{:<37}{} {:>3}/100{blockers}",
             style.mark(mark),
             for_terminal(id),
             for_terminal(&target.name),
