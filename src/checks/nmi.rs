@@ -222,6 +222,26 @@ pub fn hardware_remedies(context: &Context) -> Vec<String> {
     ]
 }
 
+/// Xen's NMI watchdog on the next boot's line: on NetBurst with
+/// hyper-threading Xen 4.4 programs it to interrupt both threads, so
+/// dropping it is a cheaper experiment than giving up hyper-threading.
+pub fn watchdog_remedy(context: &Context) -> Option<String> {
+    let line = xen_cmdline::next_boot(context.facts)
+        .into_iter()
+        .find(|l| {
+            l.options
+                .iter()
+                .any(|o| o == "watchdog" || o.starts_with("watchdog_timeout="))
+        })?;
+    Some(format!(
+        "{} enables Xen's NMI watchdog (`watchdog`): it panics the host when a CPU looks stuck \
+         (`Watchdog timer detects that CPU%d is stuck!`), and on NetBurst with hyper-threading \
+         it interrupts both threads. Try the line without `watchdog` and `watchdog_timeout=` \
+         before giving up hyper-threading.",
+        line.describe()
+    ))
+}
+
 /// What a reason byte says (port 0x61: bit 7 SERR/parity, bit 6 IOCHK).
 pub fn reason_meaning(reason: u8) -> &'static str {
     match (reason & 0x80 != 0, reason & 0x40 != 0) {

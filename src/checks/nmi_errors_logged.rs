@@ -98,6 +98,7 @@ fn hits(context: &Context) -> Vec<Hit> {
         );
     }
     remedy.extend(nmi::hardware_remedies(context));
+    remedy.extend(nmi::watchdog_remedy(context));
     vec![Hit {
         detail,
         evidence: log_lines::quote(&events),

@@ -49,11 +49,19 @@ fn hits(context: &Context) -> Vec<Hit> {
              when `crashkernel=` is set)"
         ));
     }
-    let detail = format!(
+    let mut detail = format!(
         "The log shows that {}, first at {}.",
         parts.join(" and "),
         log_lines::when(first)
     );
+    let watchdog = log_lines::events(context.facts, &[crate::model::LogMeaning::XenWatchdogPanic]);
+    if !watchdog.is_empty() {
+        detail.push_str(&format!(
+            " {} of them followed `Watchdog timer detects that CPU%d is stuck!`: Xen's own NMI \
+             watchdog stopped the host, not a hardware NMI.",
+            watchdog.len()
+        ));
+    }
     let mut remedy = nmi::xen_line_remedies(context.facts, &context.knowledge.xen_boot_options);
     if linux > 0 {
         remedy.push(format!(
@@ -65,10 +73,49 @@ fn hits(context: &Context) -> Vec<Hit> {
         ));
     }
     remedy.extend(nmi::hardware_remedies(context));
+    remedy.extend(nmi::watchdog_remedy(context));
     remedy.push(nmi::TRIAGE.to_string() + ".");
+    let mut evidence = log_lines::quote(&events);
+    evidence.extend(log_lines::quote(&watchdog));
     vec![Hit {
         detail,
-        evidence: log_lines::quote(&events),
+        evidence,
         remedy,
     }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::{bare_metal, event, log, run};
+    use crate::facts::CpuVendor;
+    use crate::model::LogOrigin::Xen;
+
+    #[test]
+    fn a_watchdog_panic_is_told_apart_from_a_hardware_nmi() {
+        let mut facts = bare_metal(CpuVendor::Intel);
+        facts.kernel_log = log(vec![
+            event(
+                "xen-watchdog-stuck",
+                Xen,
+                9,
+                "(XEN) Watchdog timer detects that CPU1 is stuck!",
+            ),
+            event(
+                "xen-nmi-fatal",
+                Xen,
+                12,
+                "(XEN) FATAL TRAP: vector = 2 (nmi)",
+            ),
+        ]);
+        let hits = run(&CHECK, &facts);
+        let hit = hits.first().expect("a hit");
+        assert!(
+            hit.detail
+                .contains("Xen's own NMI watchdog stopped the host"),
+            "{}",
+            hit.detail
+        );
+        assert!(hit.evidence.iter().any(|e| e.contains("is stuck!")));
+    }
 }

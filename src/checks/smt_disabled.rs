@@ -1,7 +1,7 @@
 use super::remedy::{self, firmware as firmware_remedy};
 use super::{Check, Context, Doc, Hit};
 use crate::knowledge::Setting;
-use crate::model::{CheckId, FirmwareState, OsState, Severity, Silicon, SourceName};
+use crate::model::{CheckId, FirmwareState, LogMeaning, OsState, Severity, Silicon, SourceName};
 
 pub static CHECK: Check = Check {
     id: CheckId::SmtDisabled,
@@ -70,6 +70,19 @@ fn hits(context: &Context) -> Vec<Hit> {
                 .into(),
         ),
     }
+    let nmis = super::log_lines::events(facts, &[LogMeaning::NmiLogged, LogMeaning::NmiFatal]);
+    if !nmis.is_empty() {
+        // Switching hyper-threading off is the classic reaction to NMI panics;
+        // advising it back on before the NMIs are explained invites the next one.
+        remedy = vec![format!(
+            "Leave hyper-threading off for now: this host logged {} NMI line(s), and no source \
+             links hyper-threading to SERR or parity NMIs. Find their source first (the NMI \
+             findings say how); if Xen's line has `watchdog`, try without it before deciding \
+             (on NetBurst with hyper-threading its NMIs interrupt both threads). On NetBurst \
+             hyper-threading gains little under Xen.",
+            nmis.len()
+        )];
+    }
     vec![Hit {
         detail,
         evidence: smt.evidence.clone(),
@@ -122,6 +135,29 @@ mod tests {
         let hits = run_check(&CHECK, &smt_off_in_firmware(vendor, manufacturer));
         assert_eq!(hits.len(), 1, "{manufacturer:?}");
         hits[0].detail.clone()
+    }
+
+    #[test]
+    fn a_host_with_nmi_history_is_not_told_to_switch_hyper_threading_back_on() {
+        use crate::checks::testing::{event, log};
+        let mut facts = smt_off_in_firmware(CpuVendor::Intel, Some("Dell Inc."));
+        let before = run_check(&CHECK, &facts);
+        assert!(before
+            .iter()
+            .any(|h| h.remedy.iter().any(|r| r.contains("Logical Processor"))));
+        facts.kernel_log = log(vec![event(
+            "nmi-serr",
+            crate::model::LogOrigin::Linux,
+            3,
+            "NMI: PCI system error (SERR) for reason b1 on CPU 0.",
+        )]);
+        let hits = run_check(&CHECK, &facts);
+        let remedy = &hits.first().expect("a hit").remedy;
+        assert_eq!(remedy.len(), 1, "{remedy:#?}");
+        assert!(
+            remedy[0].starts_with("Leave hyper-threading off for now"),
+            "{remedy:#?}"
+        );
     }
 
     #[test]

@@ -75,6 +75,14 @@ meanings! {
     MemoryErrorUncorrected = "memory-error-uncorrected",
     /// Xen ignored a boot option it does not know.
     XenOptionUnknown = "xen-option-unknown",
+    /// Xen ignored a boot option whose value it could not parse.
+    XenOptionInvalid = "xen-option-invalid",
+    /// Xen's NMI watchdog found a CPU stuck and panicked the host.
+    XenWatchdogPanic = "xen-watchdog-panic",
+    /// Firmware had Execute Disable off; Xen switched NX back on.
+    NxReenabled = "nx-reenabled",
+    /// The CPU has VT-x/AMD-V but Xen could not enable it.
+    HvmUnusable = "hvm-unusable",
 }
 
 #[cfg(test)]

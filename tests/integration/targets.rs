@@ -117,6 +117,9 @@ fn the_seed_case_says_xenservers_default_is_fatal_and_the_typo_never_took_effect
         "{hvm}"
     );
     assert!(hvm.contains("need VT-x/AMD-V, EPT/NPT and NX"), "{hvm}");
+    // XenServer 6.5's line carries `watchdog`: try without it before HT.
+    let nmi = finding("nmi-errors-logged")["remedy"].to_string();
+    assert!(nmi.contains("Try the line without `watchdog`"), "{nmi}");
     // Everything found before is still found.
     for id in [
         "hvm-unsupported",
