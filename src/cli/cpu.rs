@@ -11,12 +11,47 @@ use xenready::sanitize::for_terminal;
 
 pub fn run(args: &CpuArgs, target: &Target) -> Result<String, UsageError> {
     let query = args.query.join(" ");
-    let answer = lookup::answer(&query, Knowledge::builtin(), target)
-        .map_err(|e| UsageError(for_terminal(&e.to_string()).into_owned()))?;
+    let knowledge = Knowledge::builtin();
+    let answer = match lookup::answer(&query, knowledge, target) {
+        Ok(answer) => answer,
+        Err(error) => {
+            // A NetBurst brand string names several generations: list them.
+            let Some(found) = lookup::netburst::candidates(&knowledge.generations, &query) else {
+                return Err(UsageError(for_terminal(&error.to_string()).into_owned()));
+            };
+            return Ok(match args.format {
+                LookupFormat::Json => xenready::render::pretty_json(&found),
+                LookupFormat::Text => candidates_text(&found),
+            });
+        }
+    };
     Ok(match args.format {
         LookupFormat::Json => xenready::render::pretty_json(&answer),
         LookupFormat::Text => text(&answer),
     })
+}
+
+fn candidates_text(found: &lookup::netburst::Candidates) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", for_terminal(&found.query));
+    let _ = writeln!(
+        out,
+        "  NetBurst Xeons carry no model number; this brand string is one of:"
+    );
+    let _ = writeln!(
+        out,
+        "  {:<11}{:<11}{:<6}{:<7}{:<6}{}",
+        "id", "codename", "year", "VT-x", "NX", "series"
+    );
+    for c in &found.candidates {
+        let _ = writeln!(
+            out,
+            "  {:<11}{:<11}{:<6}{:<7}{:<6}{}",
+            c.id, c.codename, c.launch, c.hvm, c.nx, c.series
+        );
+    }
+    let _ = writeln!(out, "\n{}", found.how_to_decide);
+    out
 }
 
 fn text(answer: &CpuAnswer) -> String {
@@ -51,6 +86,13 @@ fn text(answer: &CpuAnswer) -> String {
         let _ = writeln!(out, "  - {line}");
     }
     let _ = writeln!(out, "\nWhich Xen can it run?");
+    let id_width = answer
+        .targets
+        .iter()
+        .map(|(id, _)| id.chars().count() + 2)
+        .max()
+        .unwrap_or(0)
+        .max(14);
     for (id, verdict) in answer.targets.iter() {
         let head = if id == answer.target { "*" } else { " " };
         let blockers = if verdict.blockers.is_empty() {
@@ -60,7 +102,7 @@ fn text(answer: &CpuAnswer) -> String {
         };
         let _ = writeln!(
             out,
-            "{head} {:<14}{:<36}{:<14}{:>3}/100{blockers}",
+            "{head} {:<id_width$}{:<36}{:<14}{:>3}/100{blockers}",
             id,
             verdict.name,
             verdict.verdict.as_str(),

@@ -372,5 +372,6 @@ fn depends_on_platform(g: &Generation, caps: &Capabilities) -> Vec<String> {
     depends
 }
 
+pub mod netburst;
 #[cfg(test)]
 mod tests;

@@ -634,3 +634,19 @@ fn man_pages_render_one_per_command() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_netburst_brand_string_lists_its_candidate_generations_and_exits_zero() {
+    let output = xenready()
+        .args(["cpu", "Intel(R) Xeon(TM) CPU 3.00GHz"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(output).unwrap();
+    for id in ["nocona", "irwindale", "paxville", "dempsey"] {
+        assert!(text.contains(id), "{id}: {text}");
+    }
+    assert!(text.contains("Read the CPUID signature"), "{text}");
+}
