@@ -36,6 +36,25 @@ fn a_server_with_a_big_disk_and_a_cabled_nic_passes() {
     }
 }
 
+/// The installer floors sectors to GiB: a disk sold as 46 GB is 42 "GB" to
+/// it, below XCP-ng's 46; 46 GiB exactly passes.
+#[test]
+fn a_46_gb_disk_is_42_gib_as_the_installer_counts_and_too_small() {
+    let tree = Tree::new("checks-46gb-disk");
+    tree.sata_disk("sda", 46_000_000_000 / 512);
+    let all = findings(&tree);
+    let f = find(&all, "disk-below-minimum").expect("a 46x10^9-byte disk is too small");
+    assert!(
+        f.detail
+            .contains("has 42 GiB as installers count (46.0 GB)"),
+        "{}",
+        f.detail
+    );
+    let exact = Tree::new("checks-46gib-disk");
+    exact.sata_disk("sda", 46 * GIB_SECTORS);
+    assert!(find(&findings(&exact), "disk-below-minimum").is_none());
+}
+
 #[test]
 fn the_usb_stick_the_probe_booted_from_is_not_the_install_disk() {
     let tree = Tree::new("checks-small-disk");
@@ -45,10 +64,10 @@ fn the_usb_stick_the_probe_booted_from_is_not_the_install_disk() {
     let f = find(&all, "disk-below-minimum").expect("small disk flagged");
     assert_eq!(
         f.detail,
-        "The largest fixed disk has 32.2 GB; XCP-ng 8.3 needs 46 GB."
+        "The largest fixed disk has 30 GiB as installers count (32.2 GB); XCP-ng 8.3 needs 46 GiB, as its installer counts."
     );
     assert!(f.evidence.iter().any(|e| e
-        .starts_with("block: sdb 68.7 GB \"SanDisk Cruzer Blade\" (removable, not counted, USB")));
+        .starts_with("block: sdb 64 GiB as installers count (68.7 GB) \"SanDisk Cruzer Blade\" (removable, not counted, USB")));
     assert!(f
         .remedy
         .iter()

@@ -2,8 +2,10 @@ use super::{sources, Check, Context, Doc, Hit, Outcome};
 use crate::facts::BlockDevice;
 use crate::model::{CheckId, Platform, Severity, SourceName};
 
-/// Installers count decimal gigabytes.
-const GB: u64 = 1_000_000_000;
+/// Installers count binary gigabytes, floored: XenServer's host-installer
+/// `diskutil.blockSizeToGBSize` is `(blocks * 512) // (1024 * 1024 * 1024)`,
+/// so a 46x10^9-byte disk is 42 "GB" and below a 46 minimum.
+const GIB: u64 = 1024 * 1024 * 1024;
 /// Disks listed in the evidence before the rest are only counted.
 const LISTED: usize = 8;
 
@@ -17,7 +19,8 @@ pub static CHECK: Check = Check {
                the chosen Xen target's minimum. Removable devices, such as the USB stick the \
                probe booted from, and md/device-mapper volumes do not count.",
         why: "XenServer and XCP-ng install dom0 and their local storage on one fixed disk and \
-              refuse disks below their minimum (46 GB since 2015). Old servers often show no \
+              refuse disks below their minimum, counted in GiB and rounded down (12 for \
+              XenServer 6.5, 46 since XenServer 7). Old servers often show no \
               disk at all until an array is created on their RAID controller.",
         evidence: "/sys/block/*: size (512-byte sectors), removable, queue/rotational, \
                    device/model and device/vendor, and where each device sits in sysfs; the \
@@ -46,7 +49,7 @@ fn run(context: &Context) -> Outcome {
     if !sources::read(facts, SourceName::Block) {
         return Outcome::Clear;
     }
-    let minimum = minimum_gb.saturating_mul(GB);
+    let minimum = minimum_gb.saturating_mul(GIB);
     let candidates: Vec<&BlockDevice> = facts
         .storage
         .iter()
@@ -59,10 +62,10 @@ fn run(context: &Context) -> Outcome {
     let target = &context.target.name;
     let detail = match largest {
         Some(size) => format!(
-            "The largest fixed disk has {}; {target} needs {minimum_gb} GB.",
+            "The largest fixed disk has {}; {target} needs {minimum_gb} GiB, as its installer counts.",
             gb(size)
         ),
-        None => format!("No fixed disk was found; {target} needs one of {minimum_gb} GB."),
+        None => format!("No fixed disk was found; {target} needs one of {minimum_gb} GiB."),
     };
     let mut evidence: Vec<String> = facts.storage.iter().take(LISTED).map(describe).collect();
     if facts.storage.len() > LISTED {
@@ -75,7 +78,8 @@ fn run(context: &Context) -> Outcome {
         evidence.push("block: /sys/block lists no disks".into());
     }
     let mut remedy = vec![format!(
-        "Fit a SATA, SAS or NVMe disk of at least {minimum_gb} GB for {target}."
+        "Fit a SATA, SAS or NVMe disk of at least {minimum_gb} GiB ({:.1} GB) for {target}.",
+        minimum as f64 / 1e9
     )];
     let removable_big: Vec<&str> = facts
         .storage
@@ -135,5 +139,9 @@ fn describe(d: &BlockDevice) -> String {
 }
 
 fn gb(bytes: u64) -> String {
-    format!("{:.1} GB", bytes as f64 / GB as f64)
+    format!(
+        "{} GiB as installers count ({:.1} GB)",
+        bytes / GIB,
+        bytes as f64 / 1e9
+    )
 }

@@ -239,6 +239,14 @@ mod tests {
             grade("citrix-hypervisor-8.2", "nx-unavailable"),
             Some(Severity::Info)
         );
+        // XenServer 6.5's installer: 12 GiB of disk, and only a warning
+        // below 1024 - 100 MB of memory.
+        let xs65 = knowledge.target("xenserver-6.5").expect("xenserver-6.5");
+        assert_eq!((xs65.min_disk_gb, xs65.min_ram_mib), (Some(12), 924));
+        assert_eq!(
+            grade("xenserver-6.5", "memory-below-minimum"),
+            Some(Severity::Warning)
+        );
         let xcp83 = knowledge.target("xcp-ng-8.3").expect("xcp-ng-8.3");
         assert_eq!(xcp83.min_disk_gb, Some(46));
         assert_eq!(xcp83.min_ram_mib, 2048);
