@@ -115,6 +115,26 @@ mod tests {
     }
 
     #[test]
+    fn xen_4_4_and_patch_queue_options_are_known() {
+        let options = &Knowledge::builtin().xen_boot_options;
+        for token in [
+            "cachesize=512",
+            "nofxsr",
+            "noserialnumber",
+            "tmem_lock",
+            "force_software_vmcs_shadow",
+            "xen_pviommu_foreign_offset=0",
+            "introspection_extn",
+            "pod=0",
+            "fred=0",
+            "x2apic-mode=mixed",
+            "wallclock=auto",
+        ] {
+            assert!(options.knows(token), "{token}");
+        }
+    }
+
+    #[test]
     fn real_xenserver_and_xcp_ng_lines_are_all_known() {
         let options = &Knowledge::builtin().xen_boot_options;
         // XenServer 6.5 extlinux.conf and XCP-ng 8 grub.cfg Xen lines.
