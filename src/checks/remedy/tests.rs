@@ -58,12 +58,13 @@ fn dell_r630_advice_names_processor_settings_and_racadm() {
         f.remedy[0],
         "Press F2 at boot → System BIOS → Processor Settings → Virtualization Technology → Enabled"
     );
+    assert!(f.remedy[1].contains("before 12G: OMSA `omconfig chassis biossetup attribute=cpuvt"));
     assert_eq!(
-        f.remedy[1],
+        f.remedy[2],
         "Remotely: `racadm set BIOS.ProcSettings.ProcVirtualization Enabled`, then \
          `racadm jobqueue create BIOS.Setup.1-1 -r pwrcycle`"
     );
-    assert!(f.remedy[2].starts_with("Power the machine off completely: a reboot is not enough"));
+    assert!(f.remedy[3].starts_with("Power the machine off completely: a reboot is not enough"));
     assert!(f.remedy.last().is_some_and(|l| l.contains("TXT")));
     assert!(!f.remedy.iter().any(|l| l.contains("unconfirmed")));
     assert!(f

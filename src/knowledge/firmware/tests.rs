@@ -57,6 +57,7 @@ fn dell_virtualization_advice_in_dells_words() {
         lines,
         [
             "Press F2 at boot → System BIOS → Processor Settings → Virtualization Technology → Enabled",
+            "Note: before 12G: OMSA `omconfig chassis biossetup attribute=cpuvt setting=enabled`, or DTK `syscfg --virtualization=enable`; DTK also has `--vtfordirectio=enable`, a separate VT-d setting on some models.",
             "Remotely: `racadm set BIOS.ProcSettings.ProcVirtualization Enabled`, then `racadm jobqueue create BIOS.Setup.1-1 -r pwrcycle`",
             "Power the machine off completely: a reboot is not enough, the processor keeps the old setting locked until the power is cut.",
             "If the setting is enabled already, disable Intel TXT or update the firmware: some firmware locks VMX off when TXT is configured.",
@@ -261,7 +262,7 @@ fn a_setting_is_named_as_the_machines_vendor_prints_it() {
     );
     assert_eq!(
         phrase(Some("HPE"), intel),
-        "the setting HPE calls \"Intel(R) Hyperthreading\""
+        "the setting HPE calls \"Intel(R) Hyperthreading\" (name unconfirmed)"
     );
     assert_eq!(
         phrase(Some("HPE"), amd),
@@ -290,10 +291,9 @@ fn a_setting_is_named_as_the_machines_vendor_prints_it() {
         unknown.contains("\"Logical Processor\" (Dell)"),
         "{unknown}"
     );
-    assert!(
-        unknown.contains("\"Intel(R) Hyperthreading\" (HPE)"),
-        "{unknown}"
-    );
+    // HPE's display name cites only the domain notes: unconfirmed, so not
+    // offered as a name vendors use.
+    assert!(!unknown.contains("(HPE)"), "{unknown}");
     assert!(
         !unknown.contains("SMT Control"),
         "an Intel machine gets Intel names: {unknown}"
@@ -395,4 +395,20 @@ fn validation_rejects_broken_files() {
         "setting `cores` repeats",
     );
     assert!(load("[[source]]\nid = 1").is_err());
+}
+
+/// The file's rule: `confirmed = true` means the printed name is in the
+/// cited document, and xenready's own domain notes are no such document.
+#[test]
+fn no_name_is_confirmed_by_the_domain_notes_alone() {
+    for vendor in &firmware().vendors {
+        for setting in &vendor.settings {
+            assert!(
+                !(setting.confirmed && setting.source.as_deref() == Some("domain-notes")),
+                "{} {:?}",
+                vendor.id,
+                setting.id
+            );
+        }
+    }
 }
