@@ -1,5 +1,9 @@
 //! Xen's own view from dom0: `xl info` (virt_caps, xen_commandline) and
 //! `xl dmesg` (Xen's console: HAP, IOMMU, NMI lines). Source `xen`.
+//! Also the console Xen left behind: after a panic `xl dmesg` is gone with
+//! the reboot, but the crash kernel's `/var/crash/*/xen.log` and `dom0.log`
+//! and xenconsoled's `/var/log/xen/hypervisor.log` keep it; these are read
+//! as kernel logs, on a live scan and in a captured tree alike.
 //!
 //! Only in a control domain (`/proc/xen/capabilities` says `control_d`),
 //! only on a live scan, and each command under a timeout: a wedged
@@ -7,7 +11,8 @@
 
 use super::process;
 use super::procfs::read_capped;
-use crate::evidence::{Evidence, SourceStatus, XenRaw};
+use crate::bounded;
+use crate::evidence::{Evidence, LogText, SourceStatus, XenRaw};
 use crate::model::SourceName;
 use std::path::{Path, PathBuf};
 use std::process::ExitStatus;
@@ -23,7 +28,17 @@ const STDERR_CAP: usize = 4 << 10;
 /// misses the sbin directories.
 const FALLBACK_DIRS: [&str; 3] = ["/usr/sbin", "/sbin", "/usr/local/sbin"];
 
+/// XenRT's list for XenServer crash dumps (`EXPECTED_CRASHDUMP_FILES`),
+/// less the analyser's own report.
+const CRASH_FILES: [&str; 2] = ["xen.log", "dom0.log"];
+/// XCP-ng's xenconsoled runs with `XENCONSOLED_TRACE=hv`, writing Xen's
+/// console here.
+const HYPERVISOR_LOG: &str = "/var/log/xen/hypervisor.log";
+/// The newest crash directories read; older ones repeat old panics.
+const CRASH_DIRS: usize = 4;
+
 pub fn collect(evidence: &mut Evidence, root: &Path) {
+    crash_logs(evidence, root);
     let mut buf = Vec::new();
     let caps = read_capped(&root.join("proc/xen/capabilities"), &mut buf)
         .map(|_| String::from_utf8_lossy(&buf).into_owned());
@@ -85,6 +100,42 @@ pub fn collect(evidence: &mut Evidence, root: &Path) {
         });
     }
     evidence.record(SOURCE, status, detail);
+}
+
+/// The logs Xen's last panics left, newest crash first, each bounded.
+fn crash_logs(evidence: &mut Evidence, root: &Path) {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join("var/crash"))
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default();
+    // XenServer names crash directories by date and time: newest last.
+    dirs.sort();
+    let files = dirs
+        .iter()
+        .rev()
+        .take(CRASH_DIRS)
+        .flat_map(|dir| CRASH_FILES.iter().map(move |f| dir.join(f)))
+        .chain(std::iter::once(
+            root.join(HYPERVISOR_LOG.trim_start_matches('/')),
+        ));
+    for path in files {
+        // A missing or unreadable file is no evidence either way.
+        let Ok(kept) = bounded::read_log(&path) else {
+            continue;
+        };
+        let shown = Path::new("/").join(path.strip_prefix(root).unwrap_or(&path));
+        evidence.kernel_logs.push(LogText {
+            source: shown.display().to_string(),
+            text: kept.text,
+            truncated: kept.truncated,
+            line_offset: kept.line_offset,
+        });
+    }
 }
 
 fn ran(info: &Option<String>, dmesg: &Option<String>) -> &'static str {
@@ -192,6 +243,40 @@ mod tests {
             TIMEOUT,
         );
         assert_eq!(out.map(|o| o.len()).ok(), Some(20000 * 17));
+    }
+
+    #[test]
+    fn crash_logs_and_the_hypervisor_log_are_read_newest_first() {
+        let dir = ScratchDir::new("xen-crash");
+        dir.put(
+            "/var/crash/20150101-101010-old/xen.log",
+            b"(XEN) old panic\n",
+        );
+        dir.put(
+            "/var/crash/20150302-021407-new/xen.log",
+            b"(XEN) NMI - PCI system error (SERR)\n(XEN) Panic on CPU 0:\n",
+        );
+        dir.put("/var/crash/20150302-021407-new/dom0.log", b"dom0 tail\n");
+        dir.put("/var/log/xen/hypervisor.log", b"(XEN) Xen version 4.17.4\n");
+        let mut evidence = Evidence::new(Origin::Live);
+        collect(&mut evidence, dir.path());
+        let sources: Vec<&str> = evidence
+            .kernel_logs
+            .iter()
+            .map(|l| l.source.as_str())
+            .collect();
+        assert_eq!(
+            sources,
+            [
+                "/var/crash/20150302-021407-new/xen.log",
+                "/var/crash/20150302-021407-new/dom0.log",
+                "/var/crash/20150101-101010-old/xen.log",
+                "/var/log/xen/hypervisor.log",
+            ]
+        );
+        assert!(evidence.kernel_logs[0]
+            .text
+            .contains("PCI system error (SERR)"));
     }
 
     #[test]
