@@ -45,18 +45,42 @@ pub const TRIAGE: &str = "Triage in this order: (1) keep the default while diagn
      data, makes I/O-check and unknown NMIs vanish from the logs, and a stuck SERR source can \
      then storm the host with NMIs. `xl debug-keys n; xl dmesg` counts the NMIs each CPU took";
 
+/// The build type Xen's banner shows: `Some(true)` for `debug=y`.
+fn debug_build(context: &Context) -> Option<bool> {
+    use crate::model::LogMeaning::{XenDebugBuild, XenReleaseBuild};
+    let seen = |meaning| !super::log_lines::events(context.facts, &[meaning]).is_empty();
+    match (seen(XenDebugBuild), seen(XenReleaseBuild)) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        // Neither, or a log spanning builds: the build is not known.
+        _ => None,
+    }
+}
+
 /// What this target's Xen does with an NMI when its line has no `nmi=`.
 pub fn target_default(context: &Context) -> String {
     let facts = &context.target.xen;
-    let consequence = match facts.nmi_default.value {
-        NmiDefault::Fatal => format!(": {FATAL_MEANS}"),
-        NmiDefault::ByBuild => String::new(),
+    let default = facts.nmi_default.value;
+    let debug = debug_build(context);
+    let (what, fatal) = match default.for_build(debug) {
+        Some("fatal") if default == NmiDefault::ByBuild => (
+            "nmi=fatal, as this debug build (banner `debug=y`) does",
+            true,
+        ),
+        Some("dom0") => (
+            "nmi=dom0, as this release build (banner `debug=n`) does",
+            false,
+        ),
+        _ => (default.describe(), default == NmiDefault::Fatal),
+    };
+    let consequence = if fatal {
+        format!(": {FATAL_MEANS}")
+    } else {
+        String::new()
     };
     format!(
-        "{}, Xen {}, defaults to {}{consequence}",
-        context.target.name,
-        facts.xen_version.value,
-        facts.nmi_default.value.describe()
+        "{}, Xen {}, defaults to {what}{consequence}",
+        context.target.name, facts.xen_version.value,
     )
 }
 

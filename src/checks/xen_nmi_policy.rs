@@ -144,6 +144,26 @@ mod tests {
     }
 
     #[test]
+    fn upstream_reads_the_build_from_the_banner() {
+        let mut facts = booted_with("dom0_mem=1G", true);
+        if let Some(log) = &mut facts.kernel_log {
+            log.events.push(event(
+                "xen-build-debug",
+                LogOrigin::Xen,
+                1,
+                "(XEN) Xen version 4.17.3 (root@build) (gcc) debug=y",
+            ));
+        }
+        let hits = run(&CHECK, &facts);
+        let detail = &hits.first().expect("a hit").detail;
+        assert!(
+            detail.contains("defaults to nmi=fatal, as this debug build"),
+            "{detail}"
+        );
+        assert!(detail.contains("reboots it after 5 seconds"), "{detail}");
+    }
+
+    #[test]
     fn nmi_disable_is_flagged_as_dom0_even_without_nmis() {
         let hits = run(&CHECK, &booted_with("dom0_mem=1G nmi=disable", false));
         assert_eq!(hits.len(), 1, "{hits:#?}");

@@ -38,11 +38,7 @@ fn candidates_text(found: &lookup::netburst::Candidates) -> String {
         out,
         "  NetBurst Xeons carry no model number; this brand string is one of:"
     );
-    let _ = writeln!(
-        out,
-        "  {:<11}{:<11}{:<6}{:<7}{:<6}{}",
-        "id", "codename", "year", "VT-x", "NX", "series"
-    );
+    let _ = writeln!(out, "  id         codename   year  VT-x   NX    series");
     for c in &found.candidates {
         let _ = writeln!(
             out,

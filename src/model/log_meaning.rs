@@ -83,6 +83,10 @@ meanings! {
     NxReenabled = "nx-reenabled",
     /// The CPU has VT-x/AMD-V but Xen could not enable it.
     HvmUnusable = "hvm-unusable",
+    /// Xen's banner says `debug=y`.
+    XenDebugBuild = "xen-debug-build",
+    /// Xen's banner says `debug=n`.
+    XenReleaseBuild = "xen-release-build",
 }
 
 #[cfg(test)]

@@ -272,11 +272,13 @@ fn xen_console_fatal_nmi_and_guest_lines_ignored() {
     assert_eq!(
         events(&facts),
         vec![
+            ("xen-build-debug", 1),
             ("xen-ir-enabled", 10),
             ("xen-iommu-enabled", 11),
             ("xen-hvm-enabled", 17),
             ("xen-hap-detected", 18),
             ("xen-nmi-serr", 25),
+            ("xen-build-debug", 26),
             ("xen-nmi-fatal", 37),
         ],
         "the (d0) guest line saying kvm: disabled by bios is dom0's, not the host's"
