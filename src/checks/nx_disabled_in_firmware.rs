@@ -13,7 +13,10 @@ pub static CHECK: Check = Check {
                (MSR 0x1A0) has XD Bit Disable (bit 34) set: the CPU has NX and firmware hides it.",
         why: "Xen built with CONFIG_REQUIRE_NX refuses to boot without NX (`ERR: Not an \
               NX-capable CPU!`), and without it neither Xen nor any guest gets no-execute page \
-              protection. One firmware setting gives it back.",
+              protection. One firmware setting gives it back. On Intel, Linux and Xen 4.7 and \
+              later clear XD Bit Disable themselves at boot (Xen prints `re-enabled NX \
+              (Execute Disable) protection`), so the setting decides only for older Xen such \
+              as XenServer 6.5's 4.4.",
         evidence: "CPUID leaf 0x80000001 and MSR 0x1A0 of CPU 0 (a root scan with the msr module, \
                    or the MSR lines of an AIDA64 dump).",
         fix: "Enable the processor's no-execute setting in firmware setup and restart. The \
@@ -30,11 +33,26 @@ fn hits(context: &Context) -> Vec<Hit> {
     if capability.state != CapState::DisabledInFirmware {
         return Vec::new();
     }
+    let target = context.target;
+    let consequence = if target.xen.reenables_nx() {
+        format!(
+            "{}, Xen {}, clears XD Bit Disable itself at boot (as Linux does), so Xen and its \
+             guests still get NX; enabling it in firmware makes that independent of the \
+             hypervisor.",
+            target.name, target.xen.xen_version.value
+        )
+    } else {
+        format!(
+            "{}, Xen {}, does not re-enable it: Xen and its guests run without no-execute \
+             protection until firmware is changed.",
+            target.name, target.xen.xen_version.value
+        )
+    };
     vec![Hit {
-        detail: "The CPU implements NX, but firmware hides it from CPUID (XD Bit Disable is set), \
-                 so Xen and its guests run without no-execute protection, and a Xen built to \
-                 require NX will not boot."
-            .into(),
+        detail: format!(
+            "The CPU implements NX, but firmware hides it from CPUID (XD Bit Disable is set). \
+             {consequence}"
+        ),
         evidence: capability.evidence.clone(),
         remedy: firmware_remedy(context, Setting::Nx),
     }]
@@ -69,6 +87,14 @@ mod tests {
         );
         assert!(evidence.contains("bit 34"));
         assert!(hits[0].remedy.iter().any(|r| r.contains("Execute Disable")));
+        // The default target's Xen (4.17 and later) re-enables NX itself.
+        assert!(
+            hits[0]
+                .detail
+                .contains("clears XD Bit Disable itself at boot"),
+            "{}",
+            hits[0].detail
+        );
         // nx-unavailable says the same in weaker words: it stays quiet.
         let other = run_check(
             &super::super::nx_unavailable::CHECK,

@@ -45,10 +45,21 @@ fn run(context: &Context) -> Outcome {
     }
     let mut remedy = firmware_remedy(context, Setting::Nx);
     remedy.push("If firmware has no such option, the CPU lacks NX.".into());
+    let target = context.target;
+    let consequence = if target.xen.require_nx.value {
+        format!(
+            "{} is built with CONFIG_REQUIRE_NX: its Xen stops at boot (`ERR: Not an \
+             NX-capable CPU!`).",
+            target.name
+        )
+    } else {
+        "A Xen built to require NX will not boot, and guests lose no-execute protection."
+            .to_string()
+    };
     Outcome::found(Hit {
-        detail: "CPUID does not report NX. Either the CPU lacks it or firmware hides it; a Xen \
-                 built to require NX will not boot, and guests lose no-execute protection."
-            .into(),
+        detail: format!(
+            "CPUID does not report NX. Either the CPU lacks it or firmware hides it. {consequence}"
+        ),
         evidence: capability.evidence.clone(),
         remedy,
     })

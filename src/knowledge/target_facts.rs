@@ -85,6 +85,21 @@ impl XenFacts {
         ]
     }
 
+    /// The oldest Xen release the target ships, as (major, minor): "4.17 to
+    /// 4.21" is (4, 17).
+    pub fn oldest_version(&self) -> Option<(u32, u32)> {
+        let first = self.xen_version.value.split_whitespace().next()?;
+        let (major, minor) = first.split_once('.')?;
+        let minor: String = minor.chars().take_while(char::is_ascii_digit).collect();
+        Some((major.parse().ok()?, minor.parse().ok()?))
+    }
+
+    /// Xen 4.7 and later clear Intel's XD Bit Disable at boot themselves
+    /// (7cc65a9e81, "x86: re-enable NX if disabled").
+    pub fn reenables_nx(&self) -> bool {
+        self.oldest_version().is_some_and(|v| v >= (4, 7))
+    }
+
     /// The grade the facts give a check, when they decide it.
     pub fn implied_grade(&self, check_id: &str) -> Option<Severity> {
         let nothing_runs_without_hvm = !self.pv_guests.value;
@@ -156,6 +171,21 @@ mod tests {
             upstream.implied_grade("hap-unsupported"),
             Some(Severity::Limitation)
         );
+    }
+
+    #[test]
+    fn xen_4_7_and_later_re_enable_nx_themselves() {
+        let mut f = facts(true, false, true);
+        for (version, parsed, reenables) in [
+            ("4.4", Some((4, 4)), false),
+            ("4.13", Some((4, 13)), true),
+            ("4.17 to 4.21", Some((4, 17)), true),
+            ("unknown", None, false),
+        ] {
+            f.xen_version = fact(version.into());
+            assert_eq!(f.oldest_version(), parsed, "{version}");
+            assert_eq!(f.reenables_nx(), reenables, "{version}");
+        }
     }
 
     #[test]

@@ -129,3 +129,35 @@ fn the_seed_case_says_xenservers_default_is_fatal_and_the_typo_never_took_effect
         finding(id);
     }
 }
+
+/// The InstLatx64 F41 dump (Xeon 3.40 GHz, LM without NX): XCP-ng 8.3 is
+/// built with CONFIG_REQUIRE_NX, so a missing NX is a blocker and says why.
+#[test]
+fn a_cpu_without_nx_is_a_blocker_where_xen_requires_nx() {
+    let output = xenready()
+        .args([
+            "analyze",
+            "--format",
+            "json",
+            "--target",
+            "xcp-ng-8.3",
+            "--cpuid",
+        ])
+        .arg(fixture(
+            "cpuid/instlatx64/GenuineIntel0000F41_P4_Cranford_CPUID.txt",
+        ))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let nx = report["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["id"] == "nx-unavailable"))
+        .cloned()
+        .expect("an nx-unavailable finding");
+    assert_eq!(nx["severity"], "blocker");
+    assert!(nx["detail"]
+        .as_str()
+        .is_some_and(|d| d.contains("built with CONFIG_REQUIRE_NX")));
+    assert_eq!(report["targets"]["xenserver-6.5"]["verdict"], "limited");
+}
