@@ -12,6 +12,7 @@ mod fuzz;
 mod inference;
 mod kernel_log;
 mod outcomes;
+mod prometheus;
 mod qemu_bundles;
 mod smbios_tables;
 mod vendor_advice;
