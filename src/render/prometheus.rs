@@ -143,7 +143,11 @@ fn targets(out: &mut String, report: &Report) {
             verdict.exit_code()
         );
     }
-    header(out, "xenready_score", "The 0-100 score for each Xen target.");
+    header(
+        out,
+        "xenready_score",
+        "The 0-100 score for each Xen target.",
+    );
     for (id, _, score) in &rows {
         let _ = writeln!(out, "xenready_score{{target=\"{}\"}} {score}", label(id));
     }

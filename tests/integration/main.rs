@@ -5,6 +5,7 @@ mod architecture;
 mod audit;
 mod cli;
 mod common;
+mod compare_fleet;
 mod corpus;
 mod corpus_integrity;
 mod cpuid_dumps;
