@@ -15,5 +15,6 @@ mod kernel_log;
 mod outcomes;
 mod prometheus;
 mod qemu_bundles;
+mod schemas;
 mod smbios_tables;
 mod vendor_advice;
