@@ -9,6 +9,7 @@ mod compare_fleet;
 mod corpus;
 mod corpus_integrity;
 mod cpuid_dumps;
+mod fleet_tools;
 mod fuzz;
 mod inference;
 mod kernel_log;
