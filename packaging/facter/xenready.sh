@@ -11,6 +11,8 @@
 report=${XENREADY_REPORT:-/var/lib/xenready/report.json}
 bin=${XENREADY_BIN:-xenready}
 printf '{"xenready": '
+# XENREADY_SCAN_ARGS is split into words on purpose: several options.
+# shellcheck disable=SC2086
 if [ -r "$report" ]; then
     cat "$report"
 elif out=$("$bin" scan --format json ${XENREADY_SCAN_ARGS:-} 2>/dev/null) && [ -n "$out" ]; then
