@@ -55,6 +55,14 @@ pub fn prometheus(report: &Report, _options: &RenderOptions) -> String {
         );
         let _ = writeln!(out, "xenready_scan_timestamp_seconds {at}");
     }
+    if let Some(seconds) = report.environment.scan_duration_seconds {
+        header(
+            &mut out,
+            "xenready_scan_duration_seconds",
+            "How long the live scan took to collect its evidence.",
+        );
+        let _ = writeln!(out, "xenready_scan_duration_seconds {seconds}");
+    }
     out
 }
 

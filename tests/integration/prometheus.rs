@@ -66,6 +66,17 @@ fn promtool_accepts_a_live_scan_and_every_qemu_capture() {
         .expect("scan runs");
     let live = String::from_utf8(live.stdout).expect("UTF-8");
     assert!(live.contains("xenready_verdict{target=\"xen\""), "{live}");
+    // A live scan knows when it ran and how long collecting took.
+    let duration: f64 = live
+        .lines()
+        .find_map(|l| l.strip_prefix("xenready_scan_duration_seconds "))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no scan duration in\n{live}"));
+    assert!(duration > 0.0 && duration < 60.0, "{duration}");
+    assert!(
+        live.contains("\nxenready_scan_timestamp_seconds "),
+        "{live}"
+    );
     promtool_accepts(&live, "a live scan");
     for bundle in qemu_bundles() {
         let out = xenready()
