@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the full test run needs on a fresh Debian machine: the musl
 # target for the static binary, the packages the USB image and the QEMU
-# end-to-end tests are built from, and man-db/groff for the man page test. Idempotent; installs only what is missing.
+# end-to-end tests are built from, man-db/groff for the man page test, and the
+# monitoring and fleet tools the integration tests run for real (promtool,
+# node_exporter, ansible-playbook, facter). Idempotent; installs only what is missing.
 set -euo pipefail
 
 packages=(
@@ -9,6 +11,7 @@ packages=(
   syslinux-utils isolinux grub-efi-amd64-bin grub-common mtools dosfstools
   xorriso ovmf cpio xz-utils zstd kmod python3 file fdisk hyperfine time
   man-db groff-base bash rpm
+  prometheus prometheus-node-exporter ansible-core facter
 )
 
 missing=()

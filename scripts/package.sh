@@ -9,7 +9,7 @@
 # Each installs /usr/bin/xenready, a man page per command in
 # /usr/share/man/man1, bash, zsh and fish completions, and README.md,
 # CHANGELOG.md, docs/checks.md, the licences and a copyright file in
-# /usr/share/doc/xenready/. Man pages and completions come from the binary
+# /usr/share/doc/xenready/, and the JSON Schemas in /usr/share/xenready/schema/. Man pages and completions come from the binary
 # itself (`xenready man --dir DIR`, `xenready completions SHELL`).
 #
 # usage: scripts/package.sh [--generated DIR]
@@ -92,6 +92,10 @@ install -D -m 0644 "$gen/completions/xenready.bash" "$root/usr/share/bash-comple
 install -D -m 0644 "$gen/completions/_xenready" "$root/usr/share/zsh/vendor-completions/_xenready"
 install -D -m 0644 "$gen/completions/xenready.fish" "$root/usr/share/fish/vendor_completions.d/xenready.fish"
 install -m 0644 README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE docs/checks.md packaging/deb/copyright "$doc/"
+# The JSON Schemas are data for inventory systems, not documentation that
+# a --nodocs install may drop.
+install -d "$root/usr/share/xenready/schema"
+install -m 0644 docs/schema/*.json docs/schema/VERSIONS "$root/usr/share/xenready/schema/"
 find "$root" -type d -exec chmod 0755 {} +
 find "$root" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
@@ -135,6 +139,8 @@ cp "$root"/usr/share/man/man1/*.1.gz "$tree/man/"
 cp "$gen"/completions/{xenready.bash,_xenready,xenready.fish} "$tree/completions/"
 cp README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE "$tree/"
 cp docs/checks.md "$tree/doc/"
+mkdir -p "$tree/schema"
+cp docs/schema/*.json docs/schema/VERSIONS "$tree/schema/"
 find "$tree" -type d -exec chmod 0755 {} +
 find "$tree" -type f ! -name xenready -exec chmod 0644 {} +
 tarball=$out/$name.tar.gz

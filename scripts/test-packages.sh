@@ -71,6 +71,12 @@ expected=(
     /usr/share/doc/xenready/README.md
     /usr/share/doc/xenready/CHANGELOG.md
     /usr/share/doc/xenready/checks.md
+    /usr/share/xenready/schema/report.json
+    /usr/share/xenready/schema/evidence.json
+    /usr/share/xenready/schema/compare.json
+    /usr/share/xenready/schema/cpu.json
+    /usr/share/xenready/schema/checks.json
+    /usr/share/xenready/schema/VERSIONS
 )
 # shellcheck disable=SC2317 # called through check
 lists_all() { # listing, paths...
@@ -89,7 +95,7 @@ check "rpm metadata: name, version, licence" bash -c \
     "rpm -qp --qf '%{NAME} %{VERSION} %{LICENSE}' '$rpm' 2>/dev/null | grep -qxF 'xenready $version MIT OR Apache-2.0'"
 check "the tarball holds the binary, man pages and completions" lists_all "$(tar_files)" \
     xenready man/xenready.1.gz completions/xenready.bash completions/_xenready completions/xenready.fish \
-    README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE doc/checks.md
+    README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE doc/checks.md schema/report.json schema/VERSIONS
 check "the tarball's man pages are the .deb's" diff \
     <(deb_files | sed -n 's|^/usr/share/man/man1/||p') <(tar_files | sed -n 's|^man/||p')
 check "the tarball's binary is the .deb's" bash -c \

@@ -164,7 +164,14 @@ score, highest first. Ties are broken by machine name, then serial, then file.
 
 Reports of one machine (same serial number or SMBIOS UUID) merge into one row
 that keeps the newest capture (then the most complete report) and says which
-files it merged.";
+files it merged.
+
+In a directory, the boot stick's own text reports (*.txt) are skipped quietly
+and counted; other files that are not reports are skipped with a note.
+
+--check exits with the worst verdict's code: 0 ready, 3 needs-changes,
+4 limited, 6 unknown, 5 not-suitable (worst first: not-suitable, limited,
+needs-changes, unknown, ready).";
 
 /// Rank many machines in one table: JSON reports (`--format json`),
 /// evidence bundles (`xenready capture`), or directories of them (not
@@ -173,7 +180,8 @@ files it merged.";
 #[derive(Debug, Clone, Args)]
 #[command(after_help = COMPARE_AFTER_HELP)]
 pub struct CompareArgs {
-    /// Reports, bundles or directories of them
+    /// Reports, bundles or directories of them; `-` reads one from standard
+    /// input. The text table fits COLUMNS (or the terminal's default width)
     #[arg(value_name = "FILE", required = true, value_hint = ValueHint::AnyPath)]
     pub inputs: Vec<PathBuf>,
     /// Table format
@@ -188,6 +196,10 @@ pub struct CompareArgs {
     /// Write the table to FILE (atomically) instead of standard output
     #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub output: Option<PathBuf>,
+    /// Exit with the status code of the worst verdict in the table (the
+    /// same codes as `scan --check`)
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// What a processor would bring to Xen, before buying the server: from a

@@ -42,6 +42,7 @@ impl Default for CollectOptions {
 }
 
 pub fn collect(options: &CollectOptions) -> Evidence {
+    let started = std::time::Instant::now();
     let mut evidence = Evidence::new(Origin::Live);
     evidence.meta.captured_at = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -64,5 +65,6 @@ pub fn collect(options: &CollectOptions) -> Evidence {
     xen::collect(&mut evidence, &options.root);
     boot::collect(&mut evidence, &options.root);
     system::collect(&mut evidence, &options.root);
+    evidence.meta.collect_micros = u64::try_from(started.elapsed().as_micros()).ok();
     evidence
 }

@@ -9,7 +9,7 @@ use crate::sanitize::for_terminal;
 use std::fmt::Write;
 
 /// The columns, in order, as (CSV header, text/Markdown header).
-fn headers(table: &Table, with_target: bool) -> Vec<String> {
+pub(super) fn headers(table: &Table, with_target: bool) -> Vec<String> {
     let mut h: Vec<String> = ["#", "Machine", "Serial", "CPU", "S x C x T", "RAM"]
         .iter()
         .map(|s| s.to_string())
@@ -20,13 +20,13 @@ fn headers(table: &Table, with_target: bool) -> Vec<String> {
     }
     h.push("Verdict".into());
     h.extend(table.target_ids.iter().map(|id| format!("Verdict ({id})")));
-    h.extend(["Score", "Top problem", "File"].map(String::from));
+    h.extend(["Score", "Findings", "Top problem", "File"].map(String::from));
     h
 }
 
 /// Whether rows were judged for different targets, which only then needs
 /// its own column.
-fn mixed_targets(table: &Table) -> bool {
+pub(super) fn mixed_targets(table: &Table) -> bool {
     let mut targets = table.rows.iter().map(|r| &r.target);
     match targets.next() {
         Some(first) => targets.any(|t| t != first),
@@ -65,7 +65,7 @@ fn score(value: Option<u32>) -> String {
 
 /// Display cells of one row; `clean` makes each untrusted string safe for
 /// the format.
-fn cells(
+pub(super) fn cells(
     table: &Table,
     row: &Row,
     with_target: bool,
@@ -95,6 +95,7 @@ fn cells(
         });
     }
     c.push(score(row.score));
+    c.push(clean(&row.finding_ids.join(" ")));
     c.push(opt(&row.top_problem));
     c.push(row.files.first().map(|f| clean(f)).unwrap_or_default());
     c
@@ -102,12 +103,12 @@ fn cells(
 
 /// One terminal line: no control characters, runs of blanks squeezed
 /// (CPU brands pad with spaces).
-fn terminal(text: &str) -> String {
+pub(super) fn terminal(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
     for_terminal(&words.join(" ")).into_owned()
 }
 
-fn notes(table: &Table, clean: &dyn Fn(&str) -> String) -> Vec<String> {
+pub(super) fn notes(table: &Table, clean: &dyn Fn(&str) -> String) -> Vec<String> {
     table
         .rows
         .iter()
@@ -123,48 +124,6 @@ fn notes(table: &Table, clean: &dyn Fn(&str) -> String) -> Vec<String> {
                 .collect::<Vec<_>>()
         })
         .collect()
-}
-
-pub fn text(table: &Table) -> String {
-    let with_target = mixed_targets(table);
-    let mut grid = vec![headers(table, with_target)];
-    let clean = |s: &str| terminal(s);
-    for row in &table.rows {
-        let mut c = cells(table, row, with_target, &clean);
-        for cell in &mut c {
-            if cell.is_empty() {
-                *cell = "-".into();
-            }
-        }
-        grid.push(c);
-    }
-    let columns = grid.first().map_or(0, Vec::len);
-    let widths: Vec<usize> = (0..columns)
-        .map(|i| {
-            grid.iter()
-                .filter_map(|r| r.get(i))
-                .map(|c| c.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for line in &grid {
-        let mut text = String::new();
-        for (cell, width) in line.iter().zip(&widths) {
-            let pad = width.saturating_sub(cell.chars().count());
-            let _ = write!(text, "{cell}{}  ", " ".repeat(pad));
-        }
-        let _ = writeln!(out, "{}", text.trim_end());
-    }
-    let notes = notes(table, &clean);
-    if !notes.is_empty() {
-        let _ = writeln!(out, "\nNotes:");
-        for note in notes {
-            let _ = writeln!(out, "  {note}");
-        }
-    }
-    out
 }
 
 pub fn markdown(table: &Table) -> String {
@@ -224,7 +183,7 @@ pub fn csv(table: &Table) -> String {
         header.push(format!("verdict:{id}"));
         header.push(format!("score:{id}"));
     }
-    header.extend(["top_problem", "files", "notes"].map(String::from));
+    header.extend(["finding_ids", "top_problem", "files", "notes"].map(String::from));
     let mut out = String::new();
     record(&mut out, &header);
     let num = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
@@ -251,6 +210,7 @@ pub fn csv(table: &Table) -> String {
             fields.push(cell.map(|c| c.verdict.clone()).unwrap_or_default());
             fields.push(num(cell.and_then(|c| c.score)));
         }
+        fields.push(row.finding_ids.join(" "));
         fields.push(opt(&row.top_problem));
         fields.push(row.files.join("; "));
         fields.push(row.notes.join("; "));

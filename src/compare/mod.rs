@@ -11,14 +11,18 @@ mod columns;
 mod format;
 mod input;
 mod table;
+mod text;
 
 #[cfg(test)]
 mod tests;
 
 pub use columns::{CapabilityStates, CAPABILITY_COLUMNS};
-pub use format::{csv, json, markdown, text};
+pub use format::{csv, json, markdown};
 pub use input::{load, Entry, LoadError, ReportView};
-pub use table::{build, sorted_by, verdict_rank, Row, SortKey, Table, TargetCell};
+pub use table::{
+    build, sorted_by, verdict_rank, Row, SortKey, Table, TargetCell, COMPARE_SCHEMA_VERSION,
+};
+pub use text::{fitted, text};
 
 /// One output format of `xenready compare`.
 #[derive(Debug, Clone, Copy)]
@@ -26,7 +30,8 @@ pub struct Format {
     /// The `--format` value; stable, scripts pass it.
     pub name: &'static str,
     pub help: &'static str,
-    pub render: fn(&Table) -> String,
+    /// The table, and the width a text table must fit (`None`: no limit).
+    pub render: fn(&Table, Option<usize>) -> String,
 }
 
 /// Every fleet-table format, in `--help` order; the first is the default.
@@ -34,21 +39,21 @@ pub static FORMATS: &[Format] = &[
     Format {
         name: "text",
         help: "An aligned table for a terminal",
-        render: text,
+        render: fitted,
     },
     Format {
         name: "csv",
         help: "RFC 4180 CSV for spreadsheets",
-        render: csv,
+        render: |t, _| csv(t),
     },
     Format {
         name: "json",
         help: "The table as JSON",
-        render: json,
+        render: |t, _| json(t),
     },
     Format {
         name: "markdown",
         help: "A Markdown table for tickets and wikis",
-        render: markdown,
+        render: |t, _| markdown(t),
     },
 ];

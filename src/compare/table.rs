@@ -3,6 +3,8 @@
 use super::columns::CapabilityStates;
 use super::input::{Entry, ReportView};
 use crate::knowledge::Knowledge;
+use crate::model::Verdict;
+use crate::report::Tool;
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -68,6 +70,9 @@ pub struct Row {
     pub score: Option<u32>,
     /// Per-target verdicts, when the report carries a `targets` map.
     pub targets: BTreeMap<String, TargetCell>,
+    /// The ids of the report's findings, each once, in report order: what
+    /// a fleet owner greps for across machines.
+    pub finding_ids: Vec<String>,
     /// The first finding's title.
     pub top_problem: Option<String>,
     /// The kept report first, then the others merged into this row.
@@ -75,8 +80,14 @@ pub struct Row {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Version of `compare --format json`, bumped like the report's
+/// `schema_version` (see CHANGELOG.md and docs/schema/compare.json).
+pub const COMPARE_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Table {
+    pub schema_version: u32,
+    pub tool: Tool,
     pub sort: SortKey,
     /// Every target id found in any report's `targets` map, sorted.
     pub target_ids: Vec<String>,
@@ -100,6 +111,11 @@ pub fn build(entries: Vec<Entry>, sort: SortKey, knowledge: &Knowledge) -> Table
         }
     }
     Table {
+        schema_version: COMPARE_SCHEMA_VERSION,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME").into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
         sort,
         target_ids,
         rows,
@@ -244,6 +260,7 @@ fn row_of(r: ReportView) -> Row {
         (None, None) => (None, None),
     };
     let capabilities = CapabilityStates::of(&r);
+    let finding_ids = finding_ids(&r);
     let mut targets = BTreeMap::new();
     for (id, t) in r.targets.iter().flatten() {
         let cell = TargetCell {
@@ -270,10 +287,21 @@ fn row_of(r: ReportView) -> Row {
         verdict: r.verdict.unwrap_or_else(|| "unknown".into()),
         score: r.score,
         targets,
+        finding_ids,
         top_problem: r.findings.first().and_then(|f| f.title.clone()),
         files: Vec::new(),
         notes: Vec::new(),
     }
+}
+
+fn finding_ids(r: &ReportView) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for id in r.findings.iter().filter_map(|f| f.id.as_deref()) {
+        if !ids.iter().any(|seen| seen == id) {
+            ids.push(id.to_string());
+        }
+    }
+    ids
 }
 
 fn empty_row() -> Row {
@@ -295,10 +323,28 @@ fn empty_row() -> Row {
         verdict: "unknown".into(),
         score: None,
         targets: BTreeMap::new(),
+        finding_ids: Vec::new(),
         top_problem: None,
         files: Vec::new(),
         notes: Vec::new(),
     }
+}
+
+impl Table {
+    /// The worst verdict of any row, in `Verdict`'s order (a verdict this
+    /// build does not know counts as `unknown`): what `compare --check` exits with. `None` for
+    /// an empty table.
+    pub fn worst_verdict(&self) -> Option<Verdict> {
+        self.rows
+            .iter()
+            .map(|r| verdict_of(&r.verdict))
+            // `Verdict` orders worst first.
+            .min()
+    }
+}
+
+fn verdict_of(text: &str) -> Verdict {
+    serde_json::from_value(serde_json::Value::String(text.to_string())).unwrap_or(Verdict::Unknown)
 }
 
 /// Best first; an unrecognised verdict (a newer build's) ranks last.

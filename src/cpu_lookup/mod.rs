@@ -237,9 +237,15 @@ pub struct GenerationSummary {
     pub matched_pattern: Option<String>,
 }
 
+/// Version of `cpu --format json`, bumped like the report's (see
+/// CHANGELOG.md and docs/schema/cpu.json).
+pub const CPU_SCHEMA_VERSION: u32 = 1;
+
 /// The answer to `xenready cpu QUERY`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CpuAnswer {
+    pub schema_version: u32,
+    pub tool: crate::report::Tool,
     pub query: String,
     pub generation: GenerationSummary,
     pub features: Vec<Feature>,
@@ -270,6 +276,8 @@ pub fn answer(
 fn build_answer(found: &CpuMatch, report: &Report) -> CpuAnswer {
     let g = found.generation;
     CpuAnswer {
+        schema_version: CPU_SCHEMA_VERSION,
+        tool: report.tool.clone(),
         query: found.query.clone(),
         generation: GenerationSummary {
             id: g.id.clone(),

@@ -41,6 +41,7 @@ pub fn decode(evidence: &Evidence, knowledge: &Knowledge) -> Facts {
         origin: evidence.meta.origin,
         as_root: evidence.meta.as_root,
         captured_at: evidence.meta.captured_at,
+        collect_micros: evidence.meta.collect_micros,
         cpu,
         vmx,
         msr_controls,

@@ -99,6 +99,9 @@ pub struct CaptureMeta {
     /// Seconds since the Unix epoch when the capture was taken, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub captured_at: Option<u64>,
+    /// How long the live collection took, in microseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collect_micros: Option<u64>,
     /// Effective uid was 0 during a live scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_root: Option<bool>,

@@ -41,6 +41,8 @@ pub struct Facts {
     /// Seconds since the Unix epoch when the evidence was captured, if the
     /// bundle says.
     pub captured_at: Option<u64>,
+    /// How long the live collection took, in microseconds, if recorded.
+    pub collect_micros: Option<u64>,
     /// Decoded from the CPUID dump of the first logical CPU (plus the
     /// topology of all dumped CPUs).
     pub cpu: Option<CpuFacts>,

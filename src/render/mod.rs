@@ -6,11 +6,13 @@
 
 mod json;
 pub mod markdown;
+mod prometheus;
 mod style;
 mod text;
 
 pub use json::{json, pretty_json};
 pub use markdown::markdown;
+pub use prometheus::prometheus;
 pub use style::{Style, Symbols, DEFAULT_WIDTH};
 pub use text::text;
 
@@ -55,6 +57,11 @@ pub static FORMATS: &[Format] = &[
         name: "markdown",
         help: "For tickets and wikis",
         render: markdown,
+    },
+    Format {
+        name: "prometheus",
+        help: "For monitoring: node_exporter textfile-collector metrics (xenready_*)",
+        render: prometheus,
     },
 ];
 

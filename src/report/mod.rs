@@ -8,7 +8,7 @@ mod summary;
 mod system;
 mod targets;
 
-pub use build::{build, Report, SCHEMA_VERSION};
+pub use build::{build, Report, Tool, SCHEMA_VERSION};
 pub use check_lines::{CheckLine, LineMark};
 pub use summary::{CpuSummary, Environment, MachineSummary, MemorySummary};
 pub use system::SystemSummary;

@@ -45,6 +45,10 @@ pub struct Environment {
     /// known: a live scan knows, most foreign files do not.
     #[serde(default)]
     pub captured_at: Option<u64>,
+    /// How long the live scan took to collect its evidence, in seconds;
+    /// absent for imports. Added in schema 2 (additive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_duration_seconds: Option<f64>,
 }
 
 /// Memory in MiB, two ways: what the firmware says is installed (SMBIOS
@@ -173,6 +177,7 @@ pub(super) fn environment(facts: &Facts, platform: &PlatformView) -> Environment
         hypervisor: platform.hypervisor.clone(),
         as_root: facts.as_root,
         captured_at: facts.captured_at,
+        scan_duration_seconds: facts.collect_micros.map(|us| us as f64 / 1e6),
     }
 }
 

@@ -419,3 +419,27 @@ fn the_poweredge_2850_is_judged_from_its_processor_signature() {
         "limited"
     );
 }
+
+/// Every corpus file that imports, analysed for the default target, by
+/// relative path: the reports other tests check (schemas, metrics).
+pub fn every_report() -> Vec<(String, xenready::report::Report)> {
+    let root = crate::common::fixtures();
+    let knowledge = Knowledge::builtin();
+    let target = knowledge.default_target();
+    let mut files = Vec::new();
+    files_under(&root, &mut files);
+    let mut reports = Vec::new();
+    for path in &files {
+        let relative = path.strip_prefix(&root).unwrap_or(path).to_string_lossy();
+        let bytes = std::fs::read(path).unwrap_or_default();
+        if let Plan::Import(importer) = plan(&relative, &bytes) {
+            let mut evidence = Evidence::new(Origin::Import);
+            if import_one(&mut evidence, importer, path).is_ok() {
+                import::declare_missing_sources(&mut evidence);
+                let report = xenready::analyze(&evidence, knowledge, target);
+                reports.push((relative.into_owned(), report));
+            }
+        }
+    }
+    reports
+}
