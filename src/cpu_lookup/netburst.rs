@@ -27,9 +27,13 @@ pub struct Candidate {
     pub smt: &'static str,
 }
 
-/// The answer to a brand string that names no single generation.
+/// The answer to a brand string that names no single generation: the
+/// `cpu --format json` document carries `candidates` instead of
+/// `generation`, `features` and `targets`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Candidates {
+    pub schema_version: u32,
+    pub tool: crate::report::Tool,
     pub query: String,
     pub candidates: Vec<Candidate>,
     pub how_to_decide: &'static str,
@@ -62,6 +66,11 @@ pub fn candidates(generations: &GenerationKnowledge, query: &str) -> Option<Cand
         .map(candidate)
         .collect();
     (!candidates.is_empty()).then(|| Candidates {
+        schema_version: super::CPU_SCHEMA_VERSION,
+        tool: crate::report::Tool {
+            name: env!("CARGO_PKG_NAME").into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
         query: query.to_string(),
         candidates,
         how_to_decide: HOW_TO_DECIDE,
