@@ -43,7 +43,9 @@ fn run(context: &Context) -> Outcome {
     let remedy = firmware_remedy(context, Setting::Virtualization);
     Outcome::found(Hit {
         detail: "The CPU implements hardware virtualization, but firmware has switched it off, so \
-                 Xen can run only PV guests until it is enabled."
+                 Xen can run only PV guests until it is enabled. XenServer's installer warning \
+                 \"Hardware virtualization assist support is not available on this system\" \
+                 means, on this CPU, that it is disabled in firmware, not absent."
             .into(),
         evidence: capability.evidence.clone(),
         remedy,

@@ -54,6 +54,11 @@ fn finding(evidence: &Evidence, id: &str) -> Finding {
 #[test]
 fn dell_r630_advice_names_processor_settings_and_racadm() {
     let f = finding(&vt_locked_off(Some(R630)), "hvm-disabled-in-firmware");
+    assert!(
+        f.detail.contains("disabled in firmware, not absent"),
+        "{}",
+        f.detail
+    );
     assert_eq!(
         f.remedy[0],
         "Press F2 at boot → System BIOS → Processor Settings → Virtualization Technology → Enabled"
