@@ -127,6 +127,16 @@ fn every_json_output_matches_its_published_schema() {
     assert!(answered > 10, "only {answered} cpu answers");
     let cli = json_of(xenready().args(["cpu", "--format", "json", "X5570"]));
     assert_valid(&cpu_schema, &cli, "cpu X5570");
+    // A NetBurst brand string without a model number: the candidates.
+    let netburst =
+        json_of(xenready().args(["cpu", "--format", "json", "Intel(R) Xeon(TM) CPU 3.00GHz"]));
+    assert!(
+        netburst["candidates"]
+            .as_array()
+            .is_some_and(|c| c.len() >= 2),
+        "{netburst}"
+    );
+    assert_valid(&cpu_schema, &netburst, "cpu NetBurst candidates");
 
     let checks = json_of(xenready().args(["checks", "--format", "json"]));
     assert_valid(&validator("checks"), &checks, "checks --format json");
