@@ -7,6 +7,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // clap prints usage errors and exits 2, and prints help and versions
     // and exits 0.
+    cli::guard_stdout();
     let command = <cli::args::Cli as clap::Parser>::parse();
     match cli::run(command) {
         Ok(outcome) => ExitCode::from(outcome.exit_code),

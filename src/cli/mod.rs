@@ -156,7 +156,8 @@ fn target(id: &str) -> anyhow::Result<&'static Target> {
 
 fn report(evidence: &Evidence, target: &Target, args: &ReportArgs) -> anyhow::Result<Outcome> {
     let report: Report = xenready::analyze(evidence, Knowledge::builtin(), target);
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let to_terminal =
+        file_output(args.output.as_deref()).is_none() && std::io::stdout().is_terminal();
     let format = render::format(&args.format)
         .ok_or_else(|| UsageError(format!("unknown report format `{}`", args.format)))?;
     let options = RenderOptions {
@@ -205,13 +206,43 @@ fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
     }
 }
 
+/// Set by `guard_stdout` when xenready started with descriptor 1 closed.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// With descriptor 1 closed (`xenready >&-`) Rust's standard output drops
+/// every byte and reports success, and the next file opened would take
+/// descriptor 1. Park `/dev/null` there and remember, so a report meant for
+/// standard output fails instead of vanishing.
+pub fn guard_stdout() {
+    use nix::fcntl::{fcntl, FcntlArg};
+    if fcntl(1, FcntlArg::F_GETFD).is_err() {
+        STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
+            use std::os::unix::io::IntoRawFd;
+            let fd = null.into_raw_fd();
+            if fd != 1 {
+                let _ = nix::unistd::dup2(fd, 1);
+                let _ = nix::unistd::close(fd);
+            }
+        }
+    }
+}
+
+/// `-o -` is standard output, as for most tools.
+fn file_output(path: Option<&Path>) -> Option<&Path> {
+    path.filter(|p| p.as_os_str() != "-")
+}
+
 /// Writes to FILE atomically, or to standard output.
 fn emit(path: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
-    match path {
+    match file_output(path) {
         Some(path) => {
             write_atomic(path, bytes).with_context(|| format!("cannot write {}", path.display()))
         }
         None => {
+            if STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed) {
+                anyhow::bail!("cannot write the output: standard output is closed");
+            }
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(bytes)?;
             stdout.flush()?;
