@@ -209,22 +209,21 @@ fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
 /// Set by `guard_stdout` when xenready started with descriptor 1 closed.
 static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// With descriptor 1 closed (`xenready >&-`) Rust's standard output drops
-/// every byte and reports success, and the next file opened would take
-/// descriptor 1. Park `/dev/null` there and remember, so a report meant for
-/// standard output fails instead of vanishing.
+/// With descriptor 1 closed (`xenready >&-`) Rust's start-up code opens
+/// `/dev/null` read-write in its place, so the report would vanish with
+/// exit 0. A shell redirect to `/dev/null` opens it write-only: a read-write
+/// `/dev/null` at descriptor 1 is taken for a closed standard output.
 pub fn guard_stdout() {
-    use nix::fcntl::{fcntl, FcntlArg};
-    if fcntl(1, FcntlArg::F_GETFD).is_err() {
+    use nix::fcntl::{fcntl, FcntlArg, OFlag};
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let read_write = fcntl(1, FcntlArg::F_GETFL)
+        .is_ok_and(|f| OFlag::from_bits_truncate(f) & OFlag::O_ACCMODE == OFlag::O_RDWR);
+    let null = std::fs::metadata("/dev/null").ok();
+    let is_null = nix::sys::stat::fstat(1).is_ok_and(|st| {
+        null.is_some_and(|n| n.file_type().is_char_device() && st.st_rdev as u64 == n.rdev())
+    });
+    if read_write && is_null {
         STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
-        if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
-            use std::os::unix::io::IntoRawFd;
-            let fd = null.into_raw_fd();
-            if fd != 1 {
-                let _ = nix::unistd::dup2(fd, 1);
-                let _ = nix::unistd::close(fd);
-            }
-        }
     }
 }
 
