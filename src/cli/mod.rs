@@ -50,7 +50,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Man(args) => match &args.dir {
             Some(dir) => {
                 for file in generate::man_pages(dir)? {
-                    eprintln!("xenready: wrote {}", dir.join(file).display());
+                    eprintln!(
+                        "xenready: wrote {}",
+                        xenready::sanitize::one_line(&dir.join(file).display().to_string())
+                    );
                 }
                 Ok(DONE)
             }
@@ -139,7 +142,7 @@ fn read_bundle(path: &Path) -> anyhow::Result<Evidence> {
 fn bundle_json(evidence: &Evidence) -> String {
     let mut text = serde_json::to_string(evidence).unwrap_or_default();
     text.push('\n');
-    text
+    xenready::sanitize::json(text)
 }
 
 fn target(id: &str) -> anyhow::Result<&'static Target> {

@@ -19,7 +19,12 @@ pub(super) fn headers(table: &Table, with_target: bool) -> Vec<String> {
         h.push("Target".into());
     }
     h.push("Verdict".into());
-    h.extend(table.target_ids.iter().map(|id| format!("Verdict ({id})")));
+    h.extend(
+        table
+            .target_ids
+            .iter()
+            .map(|id| format!("Verdict ({})", for_terminal(id))),
+    );
     h.extend(["Score", "Findings", "Top problem", "File"].map(String::from));
     h
 }
@@ -222,7 +227,7 @@ pub fn csv(table: &Table) -> String {
 fn record(out: &mut String, fields: &[String]) {
     let quoted: Vec<String> = fields
         .iter()
-        .map(|f| format!("\"{}\"", f.replace('"', "\"\"")))
+        .map(|f| format!("\"{}\"", crate::sanitize::for_csv(f).replace('"', "\"\"")))
         .collect();
     out.push_str(&quoted.join(","));
     out.push_str("\r\n");

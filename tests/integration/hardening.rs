@@ -223,3 +223,85 @@ fn a_64_kib_line_of_unknown_options_gives_a_small_report() {
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("more options Xen does not know"));
 }
+
+fn hostile_fleet() -> PathBuf {
+    let dir = scratch("hardening-hostile-fleet");
+    let report = serde_json::json!({
+        "schema_version": 1, "verdict": "ready", "score": 90,
+        "machine": {
+            "vendor": "=HYPERLINK(\"http://evil.example/\",\"Dell\")\u{1b}[31m\u{7}\r",
+            "product": "R\u{202E}630\u{200B}",
+            "serial": "-2+3+cmd|' /C calc'!A0"
+        },
+        "targets": {
+            "xen\u{1b}]0;PWNED\u{7}\u{1b}[2J\u{1b}[31m": {"verdict": "ready", "score": 90}
+        }
+    });
+    std::fs::write(dir.join("a.json"), report.to_string()).unwrap();
+    std::fs::write(
+        dir.join("evil\u{1b}]0;PWNED\u{7}\u{1b}[2J\u{202E}.json"),
+        "not json",
+    )
+    .unwrap();
+    dir
+}
+
+fn assert_inert(what: &str, text: &str) {
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|&c| {
+            (c.is_control() && !matches!(c, '\n' | '\r'))
+                || matches!(c, '\u{202E}' | '\u{200B}' | '\u{2066}')
+        })
+        .collect();
+    assert!(bad.is_empty(), "{what} carries {bad:?}:\n{text}");
+}
+
+/// M1–M3: compare's table header, its CSV (formulas and escapes) and its
+/// "skipping" notes on stderr carry nothing raw.
+#[test]
+fn compare_outputs_and_notes_are_inert() {
+    let dir = hostile_fleet();
+    for format in ["text", "markdown", "csv", "json"] {
+        let output = run_bounded(
+            Command::new(binary())
+                .args(["compare", "--format", format])
+                .arg(&dir),
+        );
+        assert!(output.status.success(), "{format}: {output:?}");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_inert(format, &stdout);
+        assert_inert("stderr", &String::from_utf8_lossy(&output.stderr));
+        assert!(String::from_utf8_lossy(&output.stderr).contains("skipping"));
+        if format == "csv" {
+            assert!(stdout.contains("\"'=HYPERLINK("), "{stdout}");
+            assert!(stdout.contains("\"'-2+3+cmd"), "{stdout}");
+            // Only the record ends are CR.
+            assert_eq!(stdout.matches('\r').count(), stdout.matches("\r\n").count());
+        }
+    }
+}
+
+/// M3: arguments echoed in errors are sanitised (clap's usage errors keep
+/// their layout), and xenready's own errors are one line.
+#[test]
+fn echoed_arguments_are_inert_and_one_line() {
+    for args in [
+        vec!["explain", "hvm\u{1b}]0;PWNED\u{7}\u{202E}"],
+        vec!["cpu", "--target", "xen\u{1b}]0;PWNED\u{7}", "E5540"],
+    ] {
+        let output = run_bounded(Command::new(binary()).args(&args));
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
+        assert_inert("stderr", &String::from_utf8_lossy(&output.stderr));
+    }
+    let dir = scratch("hardening-bundle-format");
+    let bundle = dir.join("b.json");
+    std::fs::write(
+        &bundle,
+        "{\"format\": \"x\\u001b]0;PWNED\\u0007\\n\\nsecond line\", \"version\": 1}",
+    )
+    .unwrap();
+    let output = run_bounded(Command::new(binary()).arg("analyze").arg(&bundle));
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert_inert("stderr", &one_line(&output.stderr));
+}
