@@ -46,8 +46,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// `/dev/stdout`, `/dev/fd/1` and `/proc/self/fd/1` name our own standard
 /// output: reopening them would truncate a file opened for appending.
 fn is_stdout(meta: &fs::Metadata) -> bool {
-    nix::sys::stat::fstat(1)
-        .is_ok_and(|st| st.st_dev as u64 == meta.dev() && st.st_ino as u64 == meta.ino())
+    nix::sys::stat::fstat(1).is_ok_and(|st| st.st_dev == meta.dev() && st.st_ino == meta.ino())
 }
 
 /// `/dev` and `/proc` hold device nodes and links to descriptors; a file

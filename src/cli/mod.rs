@@ -223,7 +223,7 @@ pub fn guard_stdout() {
         .is_ok_and(|f| OFlag::from_bits_truncate(f) & OFlag::O_ACCMODE == OFlag::O_RDWR);
     let null = std::fs::metadata("/dev/null").ok();
     let is_null = nix::sys::stat::fstat(1).is_ok_and(|st| {
-        null.is_some_and(|n| n.file_type().is_char_device() && st.st_rdev as u64 == n.rdev())
+        null.is_some_and(|n| n.file_type().is_char_device() && st.st_rdev == n.rdev())
     });
     if read_write && is_null {
         STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);

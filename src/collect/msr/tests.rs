@@ -215,4 +215,3 @@ fn modules_dep_decides_whether_modprobe_is_worth_spawning() {
     std::fs::write(root.join("lib/modules/6.1.0-test/modules.dep"), dep).unwrap();
     assert_eq!(loadable("msr", root), Ok(()));
 }
-
