@@ -222,6 +222,7 @@ fn row(group: Vec<Entry>) -> Row {
             )
         })
         .map_or(0, |(i, _)| i);
+    let conflict = conflict(&group);
     let mut group = group;
     if best >= group.len() {
         return empty_row();
@@ -238,11 +239,47 @@ fn row(group: Vec<Entry>) -> Row {
             kept.file
         ));
     }
-    Row {
+    let mut row = Row {
         files,
         notes,
         ..row_of(kept.report)
+    };
+    if let Some(claims) = conflict {
+        // A forged duplicate with a later timestamp would otherwise stand
+        // for the machine: when reports of one machine disagree, none does.
+        row.notes.push(format!(
+            "the reports disagree ({claims}): verdict shown as a conflict until one is re-scanned"
+        ));
+        row.verdict = CONFLICT.to_string();
+        row.score = None;
     }
+    row
+}
+
+/// The verdict of a row whose merged reports disagree.
+pub const CONFLICT: &str = "conflict";
+
+/// "a.json: ready 100, b.json: not-suitable 20" when the group's reports
+/// disagree on verdict or score.
+fn conflict(group: &[Entry]) -> Option<String> {
+    let claim = |e: &Entry| (e.report.verdict.clone(), e.report.score);
+    let first = group.first().map(claim)?;
+    if group.iter().all(|e| claim(e) == first) {
+        return None;
+    }
+    let claims: Vec<String> = group
+        .iter()
+        .map(|e| {
+            let (verdict, score) = claim(e);
+            let score = score.map(|s| format!(" {s}")).unwrap_or_default();
+            format!(
+                "{}: {}{score}",
+                e.file,
+                verdict.unwrap_or_else(|| "?".into())
+            )
+        })
+        .collect();
+    Some(claims.join(", "))
 }
 
 /// The row of one report, before merging says which files it stands for.

@@ -305,3 +305,58 @@ fn echoed_arguments_are_inert_and_one_line() {
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     assert_inert("stderr", &one_line(&output.stderr));
 }
+
+/// M7: a forged duplicate with a future timestamp no longer replaces the
+/// real report's row silently: disagreeing duplicates show as a conflict.
+#[test]
+fn disagreeing_duplicates_show_as_a_conflict() {
+    let dir = scratch("hardening-forged-duplicate");
+    let report = |verdict: &str, score: u32, at: u64| {
+        serde_json::json!({
+            "schema_version": 1, "verdict": verdict, "score": score,
+            "machine": {"vendor": "Dell Inc.", "product": "PowerEdge 1950", "serial": "GG4WF1J"},
+            "environment": {"captured_at": at}
+        })
+        .to_string()
+    };
+    std::fs::write(
+        dir.join("a-real-dell.json"),
+        report("not-suitable", 20, 1_700_000_000),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("z-forged.json"),
+        report("ready", 100, 99_999_999_999),
+    )
+    .unwrap();
+    let output = run_bounded(
+        Command::new(binary())
+            .args(["compare", "--format", "json"])
+            .arg(&dir),
+    );
+    assert!(output.status.success(), "{output:?}");
+    let table: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rows = table["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{table:#}");
+    assert_eq!(rows[0]["verdict"], "conflict", "{table:#}");
+    assert!(rows[0]["score"].is_null());
+    let notes = rows[0]["notes"].to_string();
+    assert!(
+        notes.contains("a-real-dell.json: not-suitable 20"),
+        "{notes}"
+    );
+    assert!(notes.contains("z-forged.json: ready 100"), "{notes}");
+    // Agreeing duplicates still merge quietly into one verdict.
+    std::fs::write(
+        dir.join("z-forged.json"),
+        report("not-suitable", 20, 1_800_000_000),
+    )
+    .unwrap();
+    let output = run_bounded(
+        Command::new(binary())
+            .args(["compare", "--format", "json"])
+            .arg(&dir),
+    );
+    let table: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(table["rows"][0]["verdict"], "not-suitable", "{table:#}");
+}

@@ -1,3 +1,4 @@
+use super::modules_dep::{loadable, ships};
 use super::*;
 use crate::collect::procfs::scratch::ScratchDir;
 use crate::evidence::Origin;
