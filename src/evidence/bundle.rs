@@ -47,7 +47,10 @@ impl Evidence {
             .as_ref()
             .and_then(serde_json::Value::as_f64)
             .is_some_and(|v| v > f64::from(EVIDENCE_VERSION));
-        let foreign = header.format.as_deref().is_some_and(|f| f != EVIDENCE_FORMAT);
+        let foreign = header
+            .format
+            .as_deref()
+            .is_some_and(|f| f != EVIDENCE_FORMAT);
         if newer || foreign {
             let version = header.version.as_ref().and_then(serde_json::Value::as_f64);
             return Err(BundleError::Unsupported {
