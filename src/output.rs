@@ -89,15 +89,20 @@ fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
         file.write_all(bytes)?;
         file.sync_all()?;
         let named = match &temp {
-            Some(named) => named.clone(),
+            Some(named) => Some(named.clone()),
+            // A new file is linked at its name directly: no temporary name
+            // exists at any moment, so a kill can leave none behind.
+            None if link_at(&file, path).is_ok() => None,
             None => {
                 let named = link_anonymous(&file, &dir, &prefix)?;
                 temp = Some(named.clone());
-                named
+                Some(named)
             }
         };
         drop(file);
-        fs::rename(&named, path)?;
+        if let Some(named) = named {
+            fs::rename(&named, path)?;
+        }
         temp = None;
         // Some filesystems (vfat on Linux among them) cannot fsync a
         // directory; the rename is then as durable as the filesystem allows.
@@ -122,14 +127,20 @@ fn anonymous_temp(dir: &Path) -> io::Result<File> {
         .open(dir)
 }
 
+/// `linkat` fails with EEXIST rather than replace or follow what is at
+/// `to`.
+fn link_at(file: &File, to: &Path) -> nix::Result<()> {
+    let source = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
+    nix::unistd::linkat(None, source.as_path(), None, to, AtFlags::AT_SYMLINK_FOLLOW)
+}
+
 /// Gives the anonymous file a random name beside the target; `linkat`
 /// never follows or replaces what is already at the new name.
 fn link_anonymous(file: &File, dir: &Path, prefix: &std::ffi::OsStr) -> io::Result<PathBuf> {
-    let source = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
     let mut last = io::Error::from(io::ErrorKind::AlreadyExists);
     for _ in 0..NAME_ATTEMPTS {
         let temp = random_name(dir, prefix);
-        match nix::unistd::linkat(None, &source, None, &temp, AtFlags::AT_SYMLINK_FOLLOW) {
+        match link_at(file, &temp) {
             Ok(()) => return Ok(temp),
             Err(nix::errno::Errno::EEXIST) => last = io::Error::from(io::ErrorKind::AlreadyExists),
             Err(e) => return Err(e.into()),

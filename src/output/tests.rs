@@ -117,3 +117,21 @@ fn a_directory_target_is_refused() {
     assert!(write_atomic(&dir, b"x").is_err());
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A new file is linked at its name directly; a dangling symlink there is
+/// replaced, never followed to create the file it names.
+#[test]
+fn a_dangling_symlink_at_the_target_is_not_followed() {
+    let dir = scratch("dangling");
+    let path = dir.join("report.json");
+    let elsewhere = dir.join("created-through-the-link");
+    symlink(&elsewhere, &path).unwrap();
+    write_atomic(&path, b"report").unwrap();
+    assert!(!elsewhere.exists());
+    assert!(fs::symlink_metadata(&path).unwrap().is_file());
+    let fresh = dir.join("fresh.json");
+    write_atomic(&fresh, b"new").unwrap();
+    assert_eq!(fs::read(&fresh).unwrap(), b"new");
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 2);
+    fs::remove_dir_all(&dir).unwrap();
+}
