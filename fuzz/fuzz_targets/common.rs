@@ -15,6 +15,7 @@ pub fn assert_inert(format: &str, text: &str) {
     }
 }
 
+#[allow(dead_code)] // compare_load renders tables, not reports
 pub fn analyse_and_render(evidence: &Evidence) {
     let knowledge = Knowledge::builtin();
     for target in &knowledge.targets {
