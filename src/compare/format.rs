@@ -89,7 +89,7 @@ pub(super) fn cells(
     if with_target {
         c.push(opt(&row.target));
     }
-    c.push(clean(&row.verdict));
+    c.push(clean(shown_verdict(row)));
     for id in &table.target_ids {
         c.push(match row.targets.get(id) {
             Some(cell) => match cell.score {
@@ -104,6 +104,15 @@ pub(super) fn cells(
     c.push(opt(&row.top_problem));
     c.push(row.files.first().map(|f| clean(f)).unwrap_or_default());
     c
+}
+
+/// `conflict` for a row whose merged reports disagree (its JSON verdict
+/// is `unknown`, with the claims under `conflict`).
+fn shown_verdict(row: &Row) -> &str {
+    match row.conflict {
+        Some(_) => "conflict",
+        None => &row.verdict,
+    }
 }
 
 /// One terminal line: no control characters, runs of blanks squeezed
@@ -209,7 +218,11 @@ pub fn csv(table: &Table) -> String {
             row.ram_source.unwrap_or_default().to_string(),
         ];
         fields.extend(row.capabilities.states().map(String::from));
-        fields.extend([opt(&row.target), row.verdict.clone(), num(row.score)]);
+        fields.extend([
+            opt(&row.target),
+            shown_verdict(row).to_string(),
+            num(row.score),
+        ]);
         for id in &table.target_ids {
             let cell = row.targets.get(id);
             fields.push(cell.map(|c| c.verdict.clone()).unwrap_or_default());

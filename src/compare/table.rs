@@ -78,6 +78,9 @@ pub struct Row {
     /// The kept report first, then the others merged into this row.
     pub files: Vec<String>,
     pub notes: Vec<String>,
+    /// Each report's claim when merged ones disagree (compare/conflict.rs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<String>,
 }
 
 /// Version of `compare --format json`, bumped like the report's
@@ -222,7 +225,7 @@ fn row(group: Vec<Entry>) -> Row {
             )
         })
         .map_or(0, |(i, _)| i);
-    let conflict = conflict(&group);
+    let conflict = super::conflict::Conflict::of(&group);
     let mut group = group;
     if best >= group.len() {
         return empty_row();
@@ -244,42 +247,10 @@ fn row(group: Vec<Entry>) -> Row {
         notes,
         ..row_of(kept.report)
     };
-    if let Some(claims) = conflict {
-        // A forged duplicate with a later timestamp would otherwise stand
-        // for the machine: when reports of one machine disagree, none does.
-        row.notes.push(format!(
-            "the reports disagree ({claims}): verdict shown as a conflict until one is re-scanned"
-        ));
-        row.verdict = CONFLICT.to_string();
-        row.score = None;
+    if let Some(conflict) = conflict {
+        conflict.apply(&mut row);
     }
     row
-}
-
-/// The verdict of a row whose merged reports disagree.
-pub const CONFLICT: &str = "conflict";
-
-/// "a.json: ready 100, b.json: not-suitable 20" when the group's reports
-/// disagree on verdict or score.
-fn conflict(group: &[Entry]) -> Option<String> {
-    let claim = |e: &Entry| (e.report.verdict.clone(), e.report.score);
-    let first = group.first().map(claim)?;
-    if group.iter().all(|e| claim(e) == first) {
-        return None;
-    }
-    let claims: Vec<String> = group
-        .iter()
-        .map(|e| {
-            let (verdict, score) = claim(e);
-            let score = score.map(|s| format!(" {s}")).unwrap_or_default();
-            format!(
-                "{}: {}{score}",
-                e.file,
-                verdict.unwrap_or_else(|| "?".into())
-            )
-        })
-        .collect();
-    Some(claims.join(", "))
 }
 
 /// The row of one report, before merging says which files it stands for.
@@ -328,6 +299,7 @@ fn row_of(r: ReportView) -> Row {
         top_problem: r.findings.first().and_then(|f| f.title.clone()),
         files: Vec::new(),
         notes: Vec::new(),
+        conflict: None,
     }
 }
 
@@ -343,27 +315,8 @@ fn finding_ids(r: &ReportView) -> Vec<String> {
 
 fn empty_row() -> Row {
     Row {
-        rank: 0,
-        machine: String::new(),
-        vendor: None,
-        product: None,
-        serial: None,
-        uuid: None,
-        cpu: None,
-        sockets: None,
-        cores: None,
-        threads: None,
-        ram_mib: None,
-        ram_source: None,
         capabilities: CapabilityStates::unknown(),
-        target: None,
-        verdict: "unknown".into(),
-        score: None,
-        targets: BTreeMap::new(),
-        finding_ids: Vec::new(),
-        top_problem: None,
-        files: Vec::new(),
-        notes: Vec::new(),
+        ..row_of(ReportView::default())
     }
 }
 

@@ -338,14 +338,17 @@ fn disagreeing_duplicates_show_as_a_conflict() {
     let table: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let rows = table["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 1, "{table:#}");
-    assert_eq!(rows[0]["verdict"], "conflict", "{table:#}");
-    assert!(rows[0]["score"].is_null());
-    let notes = rows[0]["notes"].to_string();
+    assert_eq!(rows[0]["verdict"], "unknown", "{table:#}");
+    assert_eq!(rows[0]["score"], 20, "the lowest claim, not the forged 100");
+    let notes = rows[0]["conflict"].to_string();
     assert!(
         notes.contains("a-real-dell.json: not-suitable 20"),
         "{notes}"
     );
     assert!(notes.contains("z-forged.json: ready 100"), "{notes}");
+    let text = run_bounded(Command::new(binary()).arg("compare").arg(&dir));
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("conflict"), "{text}");
     // Agreeing duplicates still merge quietly into one verdict.
     std::fs::write(
         dir.join("z-forged.json"),
@@ -359,4 +362,5 @@ fn disagreeing_duplicates_show_as_a_conflict() {
     );
     let table: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(table["rows"][0]["verdict"], "not-suitable", "{table:#}");
+    assert!(table["rows"][0].get("conflict").is_none(), "{table:#}");
 }
