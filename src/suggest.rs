@@ -1,6 +1,9 @@
 //! "Did you mean": the closest known word by edit distance, used for check
 //! ids and Xen boot options (`nim=ignore` → `nmi=ignore`).
 
+/// Longer than any check id or Xen option name with room to spare.
+pub const MAX_WORD: usize = 64;
+
 /// Optimal-string-alignment distance: insertions, deletions, substitutions
 /// and swaps of two neighbours each cost 1, so `nim` → `nmi` is 1.
 pub fn distance(a: &str, b: &str) -> usize {
@@ -32,10 +35,20 @@ pub fn distance(a: &str, b: &str) -> usize {
 
 /// The candidate closest to `word`, if it is close enough to be a typo:
 /// at most a third of the word's length, and at least one edit allowed.
+///
+/// The edit distance costs (word × candidate) steps, so a hostile boot line
+/// of long unknown tokens would cost seconds per token: a word longer than
+/// `MAX_WORD` is no typo of anything known, and a candidate whose length
+/// differs by more than the limit cannot be within it.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
+    let length = word.chars().count();
+    if length > MAX_WORD {
+        return None;
+    }
+    let limit = (length / 3).max(1);
     candidates
         .into_iter()
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
         .map(|c| (distance(word, c), c))
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, c)| (d, c.len()))
@@ -59,5 +72,6 @@ mod tests {
         assert_eq!(closest("nim", options), Some("nmi"));
         assert_eq!(closest("dom0mem", options), Some("dom0_mem"));
         assert_eq!(closest("console", options), None);
+        assert_eq!(closest(&"n".repeat(MAX_WORD + 1), options), None);
     }
 }

@@ -133,7 +133,10 @@ fn is_text_report(path: &Path) -> bool {
 }
 
 fn skip(path: &Path, reason: &str) {
-    eprintln!("xenready: skipping {}: {reason}", path.display());
+    eprintln!(
+        "xenready: skipping {}",
+        xenready::sanitize::one_line(&format!("{}: {reason}", path.display()))
+    );
 }
 
 fn file(

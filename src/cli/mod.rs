@@ -50,7 +50,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Man(args) => match &args.dir {
             Some(dir) => {
                 for file in generate::man_pages(dir)? {
-                    eprintln!("xenready: wrote {}", dir.join(file).display());
+                    eprintln!(
+                        "xenready: wrote {}",
+                        xenready::sanitize::one_line(&dir.join(file).display().to_string())
+                    );
                 }
                 Ok(DONE)
             }
@@ -139,7 +142,7 @@ fn read_bundle(path: &Path) -> anyhow::Result<Evidence> {
 fn bundle_json(evidence: &Evidence) -> String {
     let mut text = serde_json::to_string(evidence).unwrap_or_default();
     text.push('\n');
-    text
+    xenready::sanitize::json(text)
 }
 
 fn target(id: &str) -> anyhow::Result<&'static Target> {
@@ -156,7 +159,8 @@ fn target(id: &str) -> anyhow::Result<&'static Target> {
 
 fn report(evidence: &Evidence, target: &Target, args: &ReportArgs) -> anyhow::Result<Outcome> {
     let report: Report = xenready::analyze(evidence, Knowledge::builtin(), target);
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let to_terminal =
+        file_output(args.output.as_deref()).is_none() && std::io::stdout().is_terminal();
     let format = render::format(&args.format)
         .ok_or_else(|| UsageError(format!("unknown report format `{}`", args.format)))?;
     let options = RenderOptions {
@@ -205,13 +209,42 @@ fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
     }
 }
 
+/// Set by `guard_stdout` when xenready started with descriptor 1 closed.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// With descriptor 1 closed (`xenready >&-`) Rust's start-up code opens
+/// `/dev/null` read-write in its place, so the report would vanish with
+/// exit 0. A shell redirect to `/dev/null` opens it write-only: a read-write
+/// `/dev/null` at descriptor 1 is taken for a closed standard output.
+pub fn guard_stdout() {
+    use nix::fcntl::{fcntl, FcntlArg, OFlag};
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let read_write = fcntl(1, FcntlArg::F_GETFL)
+        .is_ok_and(|f| OFlag::from_bits_truncate(f) & OFlag::O_ACCMODE == OFlag::O_RDWR);
+    let null = std::fs::metadata("/dev/null").ok();
+    let is_null = nix::sys::stat::fstat(1).is_ok_and(|st| {
+        null.is_some_and(|n| n.file_type().is_char_device() && st.st_rdev == n.rdev())
+    });
+    if read_write && is_null {
+        STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// `-o -` is standard output, as for most tools.
+fn file_output(path: Option<&Path>) -> Option<&Path> {
+    path.filter(|p| p.as_os_str() != "-")
+}
+
 /// Writes to FILE atomically, or to standard output.
 fn emit(path: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
-    match path {
+    match file_output(path) {
         Some(path) => {
             write_atomic(path, bytes).with_context(|| format!("cannot write {}", path.display()))
         }
         None => {
+            if STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed) {
+                anyhow::bail!("cannot write the output: standard output is closed");
+            }
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(bytes)?;
             stdout.flush()?;

@@ -133,6 +133,11 @@ impl Modules {
     /// is what loaded it: one already in memory belongs to someone else.
     fn load(&mut self, module: &'static str) -> Result<(), String> {
         let resident = Path::new("/sys/module").join(module).exists();
+        if resident {
+            // Loaded or built in: modprobe would succeed and change nothing.
+            return Ok(());
+        }
+        modules_dep::loadable(module, Path::new("/"))?;
         modprobe(&[module])?;
         if !resident {
             self.loaded.push(module);
@@ -355,5 +360,6 @@ fn summary(tally: &Tally, cpus: usize, modules: &Modules) -> (SourceStatus, Stri
     (status, parts.join("; "))
 }
 
+mod modules_dep;
 #[cfg(test)]
 mod tests;

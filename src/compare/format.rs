@@ -19,7 +19,12 @@ pub(super) fn headers(table: &Table, with_target: bool) -> Vec<String> {
         h.push("Target".into());
     }
     h.push("Verdict".into());
-    h.extend(table.target_ids.iter().map(|id| format!("Verdict ({id})")));
+    h.extend(
+        table
+            .target_ids
+            .iter()
+            .map(|id| format!("Verdict ({})", for_terminal(id))),
+    );
     h.extend(["Score", "Findings", "Top problem", "File"].map(String::from));
     h
 }
@@ -84,7 +89,7 @@ pub(super) fn cells(
     if with_target {
         c.push(opt(&row.target));
     }
-    c.push(clean(&row.verdict));
+    c.push(clean(shown_verdict(row)));
     for id in &table.target_ids {
         c.push(match row.targets.get(id) {
             Some(cell) => match cell.score {
@@ -99,6 +104,15 @@ pub(super) fn cells(
     c.push(opt(&row.top_problem));
     c.push(row.files.first().map(|f| clean(f)).unwrap_or_default());
     c
+}
+
+/// `conflict` for a row whose merged reports disagree (its JSON verdict
+/// is `unknown`, with the claims under `conflict`).
+fn shown_verdict(row: &Row) -> &str {
+    match row.conflict {
+        Some(_) => "conflict",
+        None => &row.verdict,
+    }
 }
 
 /// One terminal line: no control characters, runs of blanks squeezed
@@ -204,7 +218,11 @@ pub fn csv(table: &Table) -> String {
             row.ram_source.unwrap_or_default().to_string(),
         ];
         fields.extend(row.capabilities.states().map(String::from));
-        fields.extend([opt(&row.target), row.verdict.clone(), num(row.score)]);
+        fields.extend([
+            opt(&row.target),
+            shown_verdict(row).to_string(),
+            num(row.score),
+        ]);
         for id in &table.target_ids {
             let cell = row.targets.get(id);
             fields.push(cell.map(|c| c.verdict.clone()).unwrap_or_default());
@@ -222,7 +240,7 @@ pub fn csv(table: &Table) -> String {
 fn record(out: &mut String, fields: &[String]) {
     let quoted: Vec<String> = fields
         .iter()
-        .map(|f| format!("\"{}\"", f.replace('"', "\"\"")))
+        .map(|f| format!("\"{}\"", crate::sanitize::for_csv(f).replace('"', "\"\"")))
         .collect();
     out.push_str(&quoted.join(","));
     out.push_str("\r\n");

@@ -8,6 +8,7 @@
 //! does no I/O.
 
 mod columns;
+mod conflict;
 mod format;
 mod input;
 mod table;

@@ -78,6 +78,9 @@ pub struct Row {
     /// The kept report first, then the others merged into this row.
     pub files: Vec<String>,
     pub notes: Vec<String>,
+    /// Each report's claim when merged ones disagree (compare/conflict.rs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<String>,
 }
 
 /// Version of `compare --format json`, bumped like the report's
@@ -222,6 +225,7 @@ fn row(group: Vec<Entry>) -> Row {
             )
         })
         .map_or(0, |(i, _)| i);
+    let conflict = super::conflict::Conflict::of(&group);
     let mut group = group;
     if best >= group.len() {
         return empty_row();
@@ -238,11 +242,15 @@ fn row(group: Vec<Entry>) -> Row {
             kept.file
         ));
     }
-    Row {
+    let mut row = Row {
         files,
         notes,
         ..row_of(kept.report)
+    };
+    if let Some(conflict) = conflict {
+        conflict.apply(&mut row);
     }
+    row
 }
 
 /// The row of one report, before merging says which files it stands for.
@@ -291,6 +299,7 @@ fn row_of(r: ReportView) -> Row {
         top_problem: r.findings.first().and_then(|f| f.title.clone()),
         files: Vec::new(),
         notes: Vec::new(),
+        conflict: None,
     }
 }
 
@@ -306,27 +315,8 @@ fn finding_ids(r: &ReportView) -> Vec<String> {
 
 fn empty_row() -> Row {
     Row {
-        rank: 0,
-        machine: String::new(),
-        vendor: None,
-        product: None,
-        serial: None,
-        uuid: None,
-        cpu: None,
-        sockets: None,
-        cores: None,
-        threads: None,
-        ram_mib: None,
-        ram_source: None,
         capabilities: CapabilityStates::unknown(),
-        target: None,
-        verdict: "unknown".into(),
-        score: None,
-        targets: BTreeMap::new(),
-        finding_ids: Vec::new(),
-        top_problem: None,
-        files: Vec::new(),
-        notes: Vec::new(),
+        ..row_of(ReportView::default())
     }
 }
 

@@ -20,14 +20,45 @@ pub enum BundleError {
     Unsupported { format: String, version: u32 },
 }
 
+/// The two fields that say which reader a bundle needs; everything else
+/// is skipped unread.
+#[derive(serde::Deserialize)]
+struct Header {
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    version: Option<serde_json::Value>,
+}
+
 impl Evidence {
     /// Parses a bundle's JSON and refuses a format or a newer version this
     /// build does not read.
     pub fn from_json(text: &str) -> Result<Evidence, BundleError> {
-        let evidence: Evidence = serde_json::from_str(text).map_err(|e| BundleError::NotJson {
+        let not_json = |e: serde_json::Error| BundleError::NotJson {
             line: e.line(),
             message: e.to_string(),
-        })?;
+        };
+        // The version first: a newer bundle may hold an enum value or a
+        // number this build cannot read, and must get the version error,
+        // not a complaint about that value.
+        let header: Header = serde_json::from_str(text).map_err(not_json)?;
+        let newer = header
+            .version
+            .as_ref()
+            .and_then(serde_json::Value::as_f64)
+            .is_some_and(|v| v > f64::from(EVIDENCE_VERSION));
+        let foreign = header
+            .format
+            .as_deref()
+            .is_some_and(|f| f != EVIDENCE_FORMAT);
+        if newer || foreign {
+            let version = header.version.as_ref().and_then(serde_json::Value::as_f64);
+            return Err(BundleError::Unsupported {
+                format: header.format.unwrap_or_default(),
+                version: version.map_or(0, |v| v.min(f64::from(u32::MAX)) as u32),
+            });
+        }
+        let evidence: Evidence = serde_json::from_str(text).map_err(not_json)?;
         if evidence.format != EVIDENCE_FORMAT || evidence.version > EVIDENCE_VERSION {
             return Err(BundleError::Unsupported {
                 format: evidence.format,
@@ -58,6 +89,15 @@ mod tests {
         evidence.version = EVIDENCE_VERSION + 1;
         let text = serde_json::to_string(&evidence).unwrap_or_default();
         let err = Evidence::from_json(&text).unwrap_err();
+        assert!(matches!(err, BundleError::Unsupported { .. }), "{err}");
+        // L1: a newer bundle with a value this build does not know gets the
+        // version error, and so does a version past u32.
+        let mut newer: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        newer["sources"] = serde_json::json!([{"name": "smbios", "status": "stale", "detail": ""}]);
+        let err = Evidence::from_json(&newer.to_string()).unwrap_err();
+        assert!(matches!(err, BundleError::Unsupported { .. }), "{err}");
+        newer["version"] = serde_json::json!(18_446_744_073_709_551_615u64);
+        let err = Evidence::from_json(&newer.to_string()).unwrap_err();
         assert!(matches!(err, BundleError::Unsupported { .. }), "{err}");
         let err = Evidence::from_json("{\n\"format\": 3").unwrap_err();
         assert!(matches!(err, BundleError::NotJson { line: 2, .. }), "{err}");

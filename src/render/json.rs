@@ -2,8 +2,8 @@ use super::RenderOptions;
 use crate::report::Report;
 use serde::Serialize;
 
-/// The JSON report. serde_json escapes control characters, so firmware
-/// strings need no further sanitising here.
+/// The JSON report. serde_json escapes control characters; `pretty_json`
+/// escapes the invisible ones it leaves.
 pub fn json(report: &Report, _options: &RenderOptions) -> String {
     pretty_json(report)
 }
@@ -15,7 +15,7 @@ pub fn pretty_json<T: Serialize + ?Sized>(value: &T) -> String {
     match serde_json::to_string_pretty(value) {
         Ok(mut text) => {
             text.push('\n');
-            text
+            crate::sanitize::json(text)
         }
         // Serialising plain data with string keys cannot fail; keep a valid
         // document even so.

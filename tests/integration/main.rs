@@ -11,6 +11,7 @@ mod corpus_integrity;
 mod cpuid_dumps;
 mod fleet_tools;
 mod fuzz;
+mod hardening;
 mod inference;
 mod kernel_log;
 mod outcomes;

@@ -1,3 +1,4 @@
+use super::modules_dep::{loadable, ships};
 use super::*;
 use crate::collect::procfs::scratch::ScratchDir;
 use crate::evidence::Origin;
@@ -183,4 +184,35 @@ fn modprobe_failure_is_reported_not_fatal() {
     if let Err(reason) = result {
         assert!(!reason.is_empty());
     }
+}
+
+/// The scan spent most of its time spawning modprobe on kernels that have
+/// no msr module; the running kernel's modules.dep now decides first.
+#[test]
+fn modules_dep_decides_whether_modprobe_is_worth_spawning() {
+    let dep = "kernel/arch/x86/kernel/msr.ko.xz:\nkernel/arch/x86/kernel/cpuid.ko:\n\
+               kernel/drivers/hwmon/amd_energy_msr.ko.zst: kernel/x.ko\n";
+    assert!(ships(dep, "msr"));
+    assert!(ships(dep, "cpuid"));
+    assert!(!ships(
+        "kernel/drivers/hwmon/amd_energy_msr.ko.zst:\n",
+        "msr"
+    ));
+
+    let dir = ScratchDir::new("msr-modules-dep");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("proc/sys/kernel")).unwrap();
+    std::fs::write(root.join("proc/sys/kernel/osrelease"), "6.1.0-test\n").unwrap();
+    let missing = loadable("msr", root).unwrap_err();
+    assert!(missing.contains("no modules installed"), "{missing}");
+    std::fs::create_dir_all(root.join("lib/modules/6.1.0-test")).unwrap();
+    std::fs::write(
+        root.join("lib/modules/6.1.0-test/modules.dep"),
+        "kernel/fs/ext4/ext4.ko:\n",
+    )
+    .unwrap();
+    let absent = loadable("msr", root).unwrap_err();
+    assert!(absent.contains("no msr module"), "{absent}");
+    std::fs::write(root.join("lib/modules/6.1.0-test/modules.dep"), dep).unwrap();
+    assert_eq!(loadable("msr", root), Ok(()));
 }
