@@ -68,6 +68,18 @@ pub enum ReadError {
 }
 
 impl ReadError {
+    /// What went wrong, without the path: for messages that name the file
+    /// themselves ("skipping FILE: …").
+    pub fn reason(&self) -> String {
+        match self {
+            ReadError::Io { source, .. } => source.to_string(),
+            ReadError::NotRegular { what, .. } => {
+                format!("{what}, not a regular file: refused (reading it could block or never end)")
+            }
+            ReadError::TooLarge { cap, .. } => format!("larger than {cap} bytes: refused"),
+        }
+    }
+
     fn io(path: &Path, source: io::Error) -> Self {
         ReadError::Io {
             path: path.to_path_buf(),

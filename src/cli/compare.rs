@@ -150,7 +150,7 @@ fn file(
     let bytes = xenready::bounded::read(path, MAX_INPUT_BYTES, Over::Refuse)
         .map_err(|e| match e {
             ReadError::TooLarge { .. } => too_large(),
-            other => other.to_string(),
+            other => other.reason(),
         })?
         .bytes;
     let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text: not JSON".to_string())?;
