@@ -82,13 +82,7 @@ fn text(answer: &CpuAnswer) -> String {
         let _ = writeln!(out, "  - {line}");
     }
     let _ = writeln!(out, "\nWhich Xen can it run?");
-    let id_width = answer
-        .targets
-        .iter()
-        .map(|(id, _)| id.chars().count() + 2)
-        .max()
-        .unwrap_or(0)
-        .max(14);
+    let id_width = answer.targets.id_width();
     for (id, verdict) in answer.targets.iter() {
         let head = if id == answer.target { "*" } else { " " };
         let blockers = if verdict.blockers.is_empty() {

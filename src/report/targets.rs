@@ -46,6 +46,17 @@ impl TargetVerdict {
 pub struct TargetVerdicts(pub Vec<(String, TargetVerdict)>);
 
 impl TargetVerdicts {
+    /// Width of a column of target ids: the longest id
+    /// (`citrix-hypervisor-8.2`) and a gap, at least 14.
+    pub fn id_width(&self) -> usize {
+        self.0
+            .iter()
+            .map(|(id, _)| id.chars().count() + 2)
+            .max()
+            .unwrap_or(0)
+            .max(14)
+    }
+
     pub fn get(&self, id: &str) -> Option<&TargetVerdict> {
         self.0.iter().find(|(k, _)| k == id).map(|(_, v)| v)
     }

@@ -237,14 +237,7 @@ fn target_matrix(out: &mut String, report: &Report, style: &Style) {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "{}", style.bold("Which Xen can this machine run?"));
-    // The id column fits the longest id (`citrix-hypervisor-8.2`) and a gap.
-    let id_width = report
-        .targets
-        .iter()
-        .map(|(id, _)| id.chars().count() + 2)
-        .max()
-        .unwrap_or(0)
-        .max(14);
+    let id_width = report.targets.id_width();
     for (id, target) in report.targets.iter() {
         let (mark, color, _) = verdict_words(target.verdict);
         let chosen = if id == report.target { "*" } else { " " };
