@@ -55,6 +55,9 @@ use crate::model::{CheckId, CheckResult, Finding, OutcomeKind, Severity, SourceN
 
 pub use outcome::Outcome;
 
+/// Version of `xenready checks --format json` (docs/schema/checks.json).
+pub const LIST_SCHEMA_VERSION: u32 = 1;
+
 /// Everything a check may read.
 pub struct Context<'a> {
     pub facts: &'a Facts,

@@ -104,7 +104,13 @@ pub fn list(format: ListFormat) -> String {
                     })
                 })
                 .collect();
-            out = xenready::render::pretty_json(&rows);
+            // Like every JSON xenready writes: its schema's version and the tool.
+            let list = serde_json::json!({
+                "schema_version": checks::LIST_SCHEMA_VERSION,
+                "tool": { "name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION") },
+                "checks": rows,
+            });
+            out = xenready::render::pretty_json(&list);
         }
     }
     out

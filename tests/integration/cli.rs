@@ -307,8 +307,10 @@ fn checks_lists_every_check() {
         .args(["checks", "--format", "json"])
         .output()
         .unwrap();
-    let checks: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let ids: Vec<&str> = checks
+    let list: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(list["schema_version"], 1);
+    assert_eq!(list["tool"]["name"], "xenready");
+    let ids: Vec<&str> = list["checks"]
         .as_array()
         .unwrap()
         .iter()
