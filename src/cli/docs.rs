@@ -87,33 +87,36 @@ pub fn list(format: ListFormat) -> String {
             }
             let _ = write!(out, "\n{}", firmware.markdown_sources());
         }
-        ListFormat::Json => {
-            let rows: Vec<serde_json::Value> = checks::ALL
-                .iter()
-                .map(|c| {
-                    serde_json::json!({
-                        "id": c.id,
-                        "severity": c.severity,
-                        "title": c.title,
-                        "what": c.doc.what,
-                        "why": c.doc.why,
-                        "evidence": c.doc.evidence,
-                        "fix": c.doc.fix,
-                        "firmware_settings": c.settings,
-                        "reads": c.reads,
-                    })
-                })
-                .collect();
-            // Like every JSON xenready writes: its schema's version and the tool.
-            let list = serde_json::json!({
-                "schema_version": checks::LIST_SCHEMA_VERSION,
-                "tool": { "name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION") },
-                "checks": rows,
-            });
-            out = xenready::render::pretty_json(&list);
-        }
+        ListFormat::Json => out = json_list(),
     }
     out
+}
+
+/// `checks --format json`: every check's documentation, settings and reads,
+/// with the list's schema version and the tool.
+fn json_list() -> String {
+    let rows: Vec<serde_json::Value> = checks::ALL
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "id": c.id,
+                "severity": c.severity,
+                "title": c.title,
+                "what": c.doc.what,
+                "why": c.doc.why,
+                "evidence": c.doc.evidence,
+                "fix": c.doc.fix,
+                "firmware_settings": c.settings,
+                "reads": c.reads,
+            })
+        })
+        .collect();
+    let list = serde_json::json!({
+        "schema_version": checks::LIST_SCHEMA_VERSION,
+        "tool": { "name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION") },
+        "checks": rows,
+    });
+    xenready::render::pretty_json(&list)
 }
 
 fn sections(check: &Check) -> [(&'static str, String); 5] {
