@@ -17,14 +17,14 @@ pub(super) fn identity(out: &mut String, report: &Report, style: &Style) {
         .as_deref()
         .map(|s| format!("   serial {}", for_terminal(s)))
         .unwrap_or_default();
-    row(out, "Machine", &or_unknown(machine + &serial));
+    row(out, style.width, "Machine", &or_unknown(machine + &serial));
     let bios = join_present(&[text(&m.bios_vendor), text(&m.bios_version)]);
     let bios_date = m
         .bios_date
         .as_deref()
         .map(|d| format!(" ({})", for_terminal(d)))
         .unwrap_or_default();
-    row(out, "BIOS", &or_unknown(bios + &bios_date));
+    row(out, style.width, "BIOS", &or_unknown(bios + &bios_date));
 
     let c = &report.cpu;
     let mut cpu = text(&c.brand);
@@ -32,7 +32,7 @@ pub(super) fn identity(out: &mut String, report: &Report, style: &Style) {
         let vendor = text(&c.vendor);
         let _ = write!(cpu, " ({vendor} family {f:#x} model {m:#x} stepping {s})");
     }
-    row(out, "CPU", &or_unknown(cpu.trim().to_string()));
+    row(out, style.width, "CPU", &or_unknown(cpu.trim().to_string()));
     let count = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_else(|| "?".into());
     let topology = if c.sockets.is_none() && c.cores.is_none() && c.threads.is_none() {
         "unknown".to_string()
@@ -45,8 +45,8 @@ pub(super) fn identity(out: &mut String, report: &Report, style: &Style) {
             count(c.threads)
         )
     };
-    row(out, "Topology", &topology);
-    memory_and_system(out, report);
+    row(out, style.width, "Topology", &topology);
+    memory_and_system(out, report, style);
     let env = &report.environment;
     let origin = match env.origin {
         Origin::Live => match env.as_root {
@@ -64,13 +64,13 @@ pub(super) fn identity(out: &mut String, report: &Report, style: &Style) {
         Platform::XenDom0 => "Xen dom0".to_string(),
         Platform::Unknown => "unknown".to_string(),
     };
-    row(out, "Platform", &format!("{platform}; {origin}"));
+    row(out, style.width, "Platform", &format!("{platform}; {origin}"));
     let _ = writeln!(out);
 }
 
 /// What memory the machine has, and what the running system said of itself.
-fn memory_and_system(out: &mut String, report: &Report) {
-    row(out, "Memory", &or_unknown(report.memory.overview()));
+fn memory_and_system(out: &mut String, report: &Report, style: &Style) {
+    row(out, style.width, "Memory", &or_unknown(report.memory.overview()));
     let system = report
         .system
         .overview(|s| for_terminal(s).into_owned())
@@ -78,11 +78,18 @@ fn memory_and_system(out: &mut String, report: &Report) {
             let reason = report.system.reason.as_deref().unwrap_or("not read");
             format!("not read ({})", for_terminal(reason))
         });
-    row(out, "System", &system);
+    row(out, style.width, "System", &system);
 }
 
-fn row(out: &mut String, label: &str, value: &str) {
-    let _ = writeln!(out, "{label:<10} {value}");
+/// A labelled line; one longer than the screen wraps under its value
+/// (the stick's VGA console has 80 columns).
+fn row(out: &mut String, width: usize, label: &str, value: &str) {
+    let line = format!("{label:<10} {value}");
+    if super::visible_width(&line) <= width {
+        let _ = writeln!(out, "{line}");
+    } else {
+        super::wrap(out, width, &format!("{label:<10} "), value);
+    }
 }
 
 fn join_present(parts: &[String]) -> String {
