@@ -64,13 +64,23 @@ pub(super) fn identity(out: &mut String, report: &Report, style: &Style) {
         Platform::XenDom0 => "Xen dom0".to_string(),
         Platform::Unknown => "unknown".to_string(),
     };
-    row(out, style.width, "Platform", &format!("{platform}; {origin}"));
+    row(
+        out,
+        style.width,
+        "Platform",
+        &format!("{platform}; {origin}"),
+    );
     let _ = writeln!(out);
 }
 
 /// What memory the machine has, and what the running system said of itself.
 fn memory_and_system(out: &mut String, report: &Report, style: &Style) {
-    row(out, style.width, "Memory", &or_unknown(report.memory.overview()));
+    row(
+        out,
+        style.width,
+        "Memory",
+        &or_unknown(report.memory.overview()),
+    );
     let system = report
         .system
         .overview(|s| for_terminal(s).into_owned())
