@@ -57,14 +57,31 @@ pub enum Over {
 }
 
 /// A file that was not read, naming the file.
+/// Displayed as "PATH: reason" (see [`ReadError::reason`]).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: io::Error },
-    #[error("{}: {what}, not a regular file: refused (reading it could block or never end)", path.display())]
-    NotRegular { path: PathBuf, what: &'static str },
-    #[error("{}: larger than {} bytes: refused", path.display(), cap)]
-    TooLarge { path: PathBuf, cap: usize },
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    NotRegular {
+        path: PathBuf,
+        what: &'static str,
+    },
+    TooLarge {
+        path: PathBuf,
+        cap: usize,
+    },
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (ReadError::Io { path, .. }
+        | ReadError::NotRegular { path, .. }
+        | ReadError::TooLarge { path, .. }) = self;
+        write!(f, "{}: {}", path.display(), self.reason())
+    }
 }
 
 impl ReadError {
